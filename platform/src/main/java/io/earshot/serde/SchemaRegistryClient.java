@@ -104,6 +104,11 @@ public final class SchemaRegistryClient {
     return schema;
   }
 
+  /** Checks that the registry answers; throws {@link SchemaRegistryException} otherwise. */
+  public void ping() {
+    call("GET", "/subjects", null);
+  }
+
   /** Sets the registry-wide default compatibility level. */
   public void setGlobalCompatibility(Compatibility level) {
     call("PUT", "/config", JSON.createObjectNode().put("compatibility", level.name()));

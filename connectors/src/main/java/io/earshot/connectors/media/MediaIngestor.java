@@ -192,15 +192,17 @@ public final class MediaIngestor {
         ChannelLayout layout,
         int width,
         int height,
-        int sourceRate) {
+        int sourceRate,
+        int sourceWidth,
+        int sourceHeight) {
       this.grabber = grabber;
       this.channels = channels;
       this.layout = layout;
       this.width = width;
       this.height = height;
-      this.durationMicros = Math.max(0, grabber.getLengthInTime());
-      this.sourceWidth = grabber.getImageWidth();
-      this.sourceHeight = grabber.getImageHeight();
+      this.durationMicros = declaredDurationMicros(grabber);
+      this.sourceWidth = sourceWidth;
+      this.sourceHeight = sourceHeight;
       this.sourceFps = grabber.getFrameRate();
       this.sourceRate = sourceRate;
     }
@@ -229,8 +231,12 @@ public final class MediaIngestor {
       grabber.setOption("protocol_whitelist", InputPolicy.protocolWhitelist(input));
       if (network) {
         long micros = options.timeout().toNanos() / 1000;
+        // Per-read timeout: a stalled source surfaces as an error instead of a hang. (JavaCV's
+        // setTimeout would bound the whole open, including probing, which live sources need.)
         grabber.setOption("rw_timeout", Long.toString(micros));
-        grabber.setTimeout((int) options.timeout().toMillis());
+        // Start monitoring a live source within about a second instead of probing for five.
+        grabber.setOption("analyzeduration", "1500000");
+        grabber.setOption("probesize", "1000000");
       }
       grabber.setSampleFormat(AV_SAMPLE_FMT_S16);
       grabber.setSampleRate(options.sampleRate());
@@ -273,14 +279,17 @@ public final class MediaIngestor {
       }
       int width = options.width();
       int height = options.height();
+      int sourceWidth = grabber.getImageWidth();
+      int sourceHeight = grabber.getImageHeight();
       if (height == 0) {
-        int sw = Math.max(1, grabber.getImageWidth());
-        int sh = Math.max(1, grabber.getImageHeight());
+        int sw = Math.max(1, sourceWidth);
+        int sh = Math.max(1, sourceHeight);
         height = Math.max(16, (int) Math.round(width * (double) sh / sw / 2) * 2);
       }
       grabber.setImageWidth(width);
       grabber.setImageHeight(height);
-      return new Session(grabber, channels, layout, width, height, audio.sampleRate());
+      return new Session(
+          grabber, channels, layout, width, height, audio.sampleRate(), sourceWidth, sourceHeight);
     } catch (RuntimeException e) {
       try {
         grabber.close();
@@ -314,9 +323,81 @@ public final class MediaIngestor {
         e);
   }
 
-  private static String rootMessage(Throwable e) {
+  private static final java.util.regex.Pattern FFMPEG_ERROR =
+      java.util.regex.Pattern.compile("error (-\\d+)");
+
+  /** JavaCV's message without its generic hints, with ffmpeg's error code spelled out. */
+  static String rootMessage(Throwable e) {
     String message = e.getMessage() == null ? e.toString() : e.getMessage();
-    return message.replace('\n', ' ').trim();
+    message =
+        message
+            .replace("(Has setFormat() been called?)", "")
+            .replace(
+                "(For more details, make sure FFmpegLogCallback.set() has been called.)", "")
+            .replace('\n', ' ')
+            .trim();
+    java.util.regex.Matcher m = FFMPEG_ERROR.matcher(message);
+    if (m.find()) {
+      try (BytePointer buf = new BytePointer(256)) {
+        if (avutil.av_strerror(Integer.parseInt(m.group(1)), buf, 256) == 0) {
+          message = message + " [" + cString(buf, 256) + "]";
+        }
+      }
+    }
+    return message;
+  }
+
+  private static String cString(BytePointer buf, int size) {
+    byte[] bytes = new byte[size];
+    buf.get(bytes);
+    int len = 0;
+    while (len < bytes.length && bytes[len] != 0) {
+      len++;
+    }
+    return new String(bytes, 0, len, StandardCharsets.UTF_8);
+  }
+
+  /** Parses HH:MM:SS(.fraction) into microseconds; 0 when it is not that. */
+  static long parseClock(String clock) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d+):(\\d{2}):(\\d{2})(?:\\.(\\d+))?").matcher(clock.trim());
+    if (!m.matches()) {
+      return 0;
+    }
+    String fraction = m.group(4) == null ? "0" : (m.group(4) + "000000").substring(0, 6);
+    return ((Long.parseLong(m.group(1)) * 60 + Long.parseLong(m.group(2))) * 60
+                + Long.parseLong(m.group(3)))
+            * 1_000_000L
+        + Long.parseLong(fraction);
+  }
+
+  /**
+   * The shortest duration any stream declares (container totals are often padded by the longest
+   * or a mis-stamped stream), or 0 when nothing is declared (live sources).
+   */
+  private static long declaredDurationMicros(FFmpegFrameGrabber grabber) {
+    AVFormatContext context = grabber.getFormatContext();
+    long shortest = Long.MAX_VALUE;
+    for (int i = 0; i < context.nb_streams(); i++) {
+      org.bytedeco.ffmpeg.avformat.AVStream st = context.streams(i);
+      if (st.duration() > 0 && st.duration() != avutil.AV_NOPTS_VALUE) {
+        long micros = st.duration() * 1_000_000L * st.time_base().num() / st.time_base().den();
+        shortest = Math.min(shortest, micros);
+      }
+      // Matroska declares per-stream durations as a DURATION tag (HH:MM:SS.nnnnnnnnn).
+      org.bytedeco.ffmpeg.avutil.AVDictionaryEntry tag =
+          avutil.av_dict_get(st.metadata(), "DURATION", null, 0);
+      if (tag != null && !tag.isNull()) {
+        long micros = parseClock(tag.value().getString());
+        if (micros > 0) {
+          shortest = Math.min(shortest, micros);
+        }
+      }
+    }
+    if (shortest != Long.MAX_VALUE) {
+      return shortest;
+    }
+    return Math.max(0, grabber.getLengthInTime());
   }
 
   private record AudioTrackInfo(int channels, boolean ambisonic, String description, int sampleRate) {}
@@ -330,14 +411,7 @@ public final class MediaIngestor {
         String description;
         try (BytePointer buf = new BytePointer(128)) {
           int n = avutil.av_channel_layout_describe(par.ch_layout(), buf, 128);
-          byte[] bytes = new byte[128];
-          buf.get(bytes);
-          int len = 0;
-          while (len < bytes.length && bytes[len] != 0) {
-            len++;
-          }
-          description =
-              n > 0 ? new String(bytes, 0, len, StandardCharsets.UTF_8) : channels + " channels";
+          description = n > 0 ? cString(buf, 128) : channels + " channels";
         }
         return new AudioTrackInfo(channels, ambisonic, description, par.sample_rate());
       }
@@ -523,6 +597,10 @@ public final class MediaIngestor {
   // ------------------------------------------------------------------ status
 
   private void publishStatus(StreamStatus status, String message, Session session) {
+    publishStatus(status, message, session, 0);
+  }
+
+  private void publishStatus(StreamStatus status, String message, Session session, int attempt) {
     StreamMetadata.Builder b =
         lastMetadata == null ? StreamMetadata.newBuilder() : StreamMetadata.newBuilder(lastMetadata);
     b.setStreamId(options.streamId())
@@ -530,7 +608,7 @@ public final class MediaIngestor {
         .setTimestampMillis(Instant.now())
         .setSource(InputPolicy.redact(options.input()))
         .setMessage(message)
-        .setReconnectAttempt(0)
+        .setReconnectAttempt(attempt)
         .setFrameRate(options.frameRate())
         .setSampleRate(options.sampleRate())
         .setWindowMillis(options.windowMillis())
@@ -557,9 +635,7 @@ public final class MediaIngestor {
   }
 
   private void publishStatusMessage(StreamStatus status, String message, int attempt) {
-    publishStatus(status, message, null);
-    lastMetadata = StreamMetadata.newBuilder(lastMetadata).setReconnectAttempt(attempt).build();
-    sink.metadata(lastMetadata);
+    publishStatus(status, message, null, attempt);
   }
 
   private void publishFailure(MediaInputException e) {

@@ -66,7 +66,11 @@ class MediaIngestorTest {
     TestMedia.Spec spec = TestMedia.Spec.pcmStereo(3);
     Path file = TestMedia.write(dir.resolve("b.mkv"), spec);
 
-    CollectingSink sink = ingest(IngestOptions.defaults(file.toString(), "cam-2"));
+    CollectingSink sink = new CollectingSink();
+    IngestResult result =
+        new MediaIngestor(IngestOptions.defaults(file.toString(), "cam-2"), sink, p -> {}).run();
+
+    assertThat(result.warning()).isNull();
 
     List<AudioWindow> windows = sink.windows;
     assertThat(windows).hasSize(6);
@@ -195,6 +199,23 @@ class MediaIngestorTest {
     assertThatThrownBy(() -> ingest(IngestOptions.defaults(truncated.toString(), "x")))
         .isInstanceOf(MediaInputException.class)
         .hasMessageContaining("truncated");
+  }
+
+  @Test
+  void shouldIngestWhatCameBeforeAndWarnWhenStreamableFileIsTruncated() throws Exception {
+    // Matroska keeps its index up front, so a cut file opens and decodes up to the cut.
+    Path whole = TestMedia.write(dir.resolve("whole.mkv"), TestMedia.Spec.pcmStereo(6));
+    byte[] bytes = Files.readAllBytes(whole);
+    Path cut = dir.resolve("cut.mkv");
+    Files.write(cut, java.util.Arrays.copyOf(bytes, (int) (bytes.length * 0.4)));
+    CollectingSink sink = new CollectingSink();
+
+    IngestResult result =
+        new MediaIngestor(IngestOptions.defaults(cut.toString(), "cut"), sink, p -> {}).run();
+
+    assertThat(result.warning()).contains("truncated").contains("of its declared 6.0 s");
+    assertThat(sink.frames).hasSizeBetween(5, 30);
+    assertThat(sink.windows).isNotEmpty();
   }
 
   private static int brightness(BufferedImage img, int x, int y) {

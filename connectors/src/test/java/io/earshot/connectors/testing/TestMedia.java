@@ -108,7 +108,7 @@ public final class TestMedia {
       r.setVideoCodec(spec.videoCodec());
       r.setPixelFormat(AV_PIX_FMT_YUV420P);
       r.setFrameRate(spec.fps());
-      r.setVideoQuality(4);
+      r.setVideoBitrate(800_000);
       if (channels > 0) {
         r.setAudioCodec(spec.audioCodec());
         r.setSampleRate(spec.sampleRate());

@@ -1,0 +1,236 @@
+package io.earshot.cli;
+
+import io.earshot.avro.AudioWindow;
+import io.earshot.avro.DeadLetter;
+import io.earshot.avro.StreamMetadata;
+import io.earshot.avro.VideoFrame;
+import io.earshot.connectors.media.IngestOptions;
+import io.earshot.connectors.media.IngestResult;
+import io.earshot.connectors.media.IngestSink;
+import io.earshot.connectors.media.KafkaIngestSink;
+import io.earshot.connectors.media.MediaIngestor;
+import io.earshot.stack.LocalStack;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ./earshot bench ...}: benchmarks that print a table, measured side by side. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks printing a table, measured side by side in one run.",
+    subcommands = {BenchCommand.Ingest.class})
+final class BenchCommand implements Runnable {
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Ingest throughput next to ffmpeg doing the same decode, sampling, scaling and resampling. */
+  @Command(
+      name = "ingest",
+      mixinStandardHelpOptions = true,
+      description =
+          "Ingest throughput (frames/s, audio-seconds/s) next to ffmpeg decoding the same file with"
+              + " the same fps/scale/resample to -f null, and their ratio.")
+  static final class Ingest implements Callable<Integer> {
+
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "<file>",
+        description = "Media file (default: a generated 60 s 640x360 25 fps AAC sample).")
+    Path file;
+
+    @Option(names = "--repeat", defaultValue = "3", description = "Runs per row; the median is shown.")
+    int repeat;
+
+    @Option(
+        names = "--broker",
+        description = "Also measure ingest into a real embedded broker and registry.")
+    boolean broker;
+
+    @Option(names = "--ffmpeg", defaultValue = "ffmpeg", description = "ffmpeg executable.")
+    String ffmpeg;
+
+    @Override
+    public Integer call() throws Exception {
+      Path input = file;
+      Path temp = null;
+      if (input == null) {
+        temp = Files.createTempDirectory("earshot-bench-");
+        System.err.println("generating a 60 s sample...");
+        input = SampleVideo.write(temp.resolve("bench.mp4"), 60, -1, 1);
+      }
+      IngestOptions options = IngestOptions.defaults(input.toString(), "bench");
+      List<String[]> rows = new ArrayList<>();
+      try {
+        // Warm-up: JIT and native library loading are not part of steady-state throughput.
+        new MediaIngestor(options, new SerializingSink(), p -> {}).run();
+        Row ours = median(repeat, () -> runOurs(options, new SerializingSink()));
+        Row ff = median(repeat, () -> runFfmpeg(options, ours));
+        rows.add(ours.cells("earshot ingest (decode, sample, JPEG, Avro; no broker)"));
+        rows.add(ff.cells("ffmpeg -vf fps,scale -af aresample -> mjpeg + pcm, -f null"));
+        if (broker) {
+          try (LocalStack stack = LocalStack.startEphemeral()) {
+            Row kafka =
+                median(
+                    repeat,
+                    () -> runOurs(options, new KafkaIngestSink(stack.bootstrapServers(), stack.registryUrl())));
+            rows.add(kafka.cells("earshot ingest -> embedded Kafka + registry"));
+          }
+        }
+        System.out.printf(
+            "%nInput: %s (%.1f s of media); %d runs per row, median; %d cores%n%n",
+            input, ours.mediaSeconds, repeat, Runtime.getRuntime().availableProcessors());
+        System.out.printf("%-58s %12s %12s %14s%n", "pipeline", "frames/s", "decoded/s", "audio-s/s");
+        for (String[] r : rows) {
+          System.out.printf("%-58s %12s %12s %14s%n", (Object[]) r);
+        }
+        System.out.printf(
+            "%nratio earshot / ffmpeg (audio-seconds per second): %.2f%n",
+            ours.audioSecondsPerSecond / ff.audioSecondsPerSecond);
+      } finally {
+        if (temp != null) {
+          Files.deleteIfExists(input);
+          Files.deleteIfExists(temp);
+        }
+      }
+      return 0;
+    }
+
+    private static Row runOurs(IngestOptions options, IngestSink sink) {
+      try (sink) {
+        long start = System.nanoTime();
+        IngestResult r = new MediaIngestor(options, sink, p -> {}).run();
+        double wall = (System.nanoTime() - start) / 1e9;
+        double media = r.audioSeconds(options.windowMillis());
+        return new Row(r.frames() / wall, r.decodedFrames() / wall, media / wall, media);
+      }
+    }
+
+    private Row runFfmpeg(IngestOptions options, Row reference) {
+      List<String> cmd =
+          List.of(
+              ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-i", options.input(),
+              "-vf", "fps=" + options.frameRate() + ",scale=" + options.width() + ":-2",
+              "-c:v", "mjpeg", "-q:v", "4",
+              "-af", "aresample=" + options.sampleRate(), "-c:a", "pcm_s16le",
+              "-f", "null", "-");
+      try {
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] output = p.getInputStream().readAllBytes();
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+          throw new IllegalStateException(
+              "ffmpeg failed (" + String.join(" ", cmd) + "): " + new String(output));
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        // ffmpeg's fps filter emits mediaSeconds x fps frames; it does not report a count.
+        return new Row(
+            reference.mediaSeconds * options.frameRate() / wall,
+            Double.NaN,
+            reference.mediaSeconds / wall,
+            reference.mediaSeconds);
+      } catch (IOException e) {
+        throw new IllegalStateException(
+            "cannot run '" + ffmpeg + "' for the comparison: install ffmpeg (apt-get install ffmpeg)",
+            e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private static Row median(int n, java.util.function.Supplier<Row> run) {
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < Math.max(1, n); i++) {
+        rows.add(run.get());
+      }
+      rows.sort((a, b) -> Double.compare(a.audioSecondsPerSecond, b.audioSecondsPerSecond));
+      return rows.get(rows.size() / 2);
+    }
+  }
+
+  record Row(
+      double framesPerSecond,
+      double decodedPerSecond,
+      double audioSecondsPerSecond,
+      double mediaSeconds) {
+    String[] cells(String name) {
+      return new String[] {
+        name,
+        String.format("%.1f", framesPerSecond),
+        Double.isNaN(decodedPerSecond) ? "-" : String.format("%.1f", decodedPerSecond),
+        String.format("%.1f", audioSecondsPerSecond)
+      };
+    }
+  }
+
+  /** Encodes every record as Avro binary and discards it: ingest cost without the network. */
+  static final class SerializingSink implements IngestSink {
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 * 1024);
+    private BinaryEncoder encoder;
+    long bytes;
+
+    private <T extends SpecificRecord> void encode(T record) {
+      buffer.reset();
+      encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
+      try {
+        @SuppressWarnings("unchecked")
+        SpecificDatumWriter<T> writer = new SpecificDatumWriter<>((Class<T>) record.getClass());
+        writer.write(record, encoder);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      bytes += buffer.size();
+    }
+
+    @Override
+    public void frame(VideoFrame frame) {
+      encode(frame);
+    }
+
+    @Override
+    public void audio(AudioWindow window) {
+      encode(window);
+    }
+
+    @Override
+    public void metadata(StreamMetadata metadata) {
+      encode(metadata);
+    }
+
+    @Override
+    public void deadLetter(DeadLetter deadLetter) {
+      encode(deadLetter);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public String toString() {
+      return "SerializingSink" + Arrays.toString(new long[] {bytes});
+    }
+  }
+}
