@@ -58,7 +58,10 @@ final class BenchCommand implements Runnable {
         description = "Media file (default: a generated 60 s 640x360 25 fps AAC sample).")
     Path file;
 
-    @Option(names = "--repeat", defaultValue = "3", description = "Runs per row; the median is shown.")
+    @Option(
+        names = "--repeat",
+        defaultValue = "3",
+        description = "Runs per row; the median is shown.")
     int repeat;
 
     @Option(
@@ -92,14 +95,18 @@ final class BenchCommand implements Runnable {
             Row kafka =
                 median(
                     repeat,
-                    () -> runOurs(options, new KafkaIngestSink(stack.bootstrapServers(), stack.registryUrl())));
+                    () ->
+                        runOurs(
+                            options,
+                            new KafkaIngestSink(stack.bootstrapServers(), stack.registryUrl())));
             rows.add(kafka.cells("earshot ingest -> embedded Kafka + registry"));
           }
         }
         System.out.printf(
             "%nInput: %s (%.1f s of media); %d runs per row, median; %d cores%n%n",
             input, ours.mediaSeconds, repeat, Runtime.getRuntime().availableProcessors());
-        System.out.printf("%-58s %12s %12s %14s%n", "pipeline", "frames/s", "decoded/s", "audio-s/s");
+        System.out.printf(
+            "%-58s %12s %12s %14s%n", "pipeline", "frames/s", "decoded/s", "audio-s/s");
         for (String[] r : rows) {
           System.out.printf("%-58s %12s %12s %14s%n", (Object[]) r);
         }
@@ -128,11 +135,26 @@ final class BenchCommand implements Runnable {
     private Row runFfmpeg(IngestOptions options, Row reference) {
       List<String> cmd =
           List.of(
-              ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-i", options.input(),
-              "-vf", "fps=" + options.frameRate() + ",scale=" + options.width() + ":-2",
-              "-c:v", "mjpeg", "-q:v", "4",
-              "-af", "aresample=" + options.sampleRate(), "-c:a", "pcm_s16le",
-              "-f", "null", "-");
+              ffmpeg,
+              "-hide_banner",
+              "-nostdin",
+              "-loglevel",
+              "error",
+              "-i",
+              options.input(),
+              "-vf",
+              "fps=" + options.frameRate() + ",scale=" + options.width() + ":-2",
+              "-c:v",
+              "mjpeg",
+              "-q:v",
+              "4",
+              "-af",
+              "aresample=" + options.sampleRate(),
+              "-c:a",
+              "pcm_s16le",
+              "-f",
+              "null",
+              "-");
       try {
         long start = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -150,7 +172,9 @@ final class BenchCommand implements Runnable {
             reference.mediaSeconds);
       } catch (IOException e) {
         throw new IllegalStateException(
-            "cannot run '" + ffmpeg + "' for the comparison: install ffmpeg (apt-get install ffmpeg)",
+            "cannot run '"
+                + ffmpeg
+                + "' for the comparison: install ffmpeg (apt-get install ffmpeg)",
             e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -42,21 +42,28 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--input", description = "Monitor this file or URL instead of the sample.")
   String input;
 
-  @Option(names = "--stream-id", defaultValue = "demo-1", description = "Stream id (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--stream-id",
+      defaultValue = "demo-1",
+      description = "Stream id (default ${DEFAULT-VALUE}).")
   String streamId;
 
   @Option(names = "--seconds", defaultValue = "14", description = "Length of the generated sample.")
   double seconds;
 
-  @Option(
-      names = "--fast",
-      description = "Ingest as fast as possible instead of in real time.")
+  @Option(names = "--fast", description = "Ingest as fast as possible instead of in real time.")
   boolean fast;
 
-  @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port (0 = any free).")
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "9092",
+      description = "Broker port (0 = any free).")
   int kafkaPort;
 
-  @Option(names = "--registry-port", defaultValue = "8081", description = "Registry port (0 = any free).")
+  @Option(
+      names = "--registry-port",
+      defaultValue = "8081",
+      description = "Registry port (0 = any free).")
   int registryPort;
 
   @Option(names = "--follow", description = "Keep the stack running until Ctrl-C.")
@@ -87,11 +94,10 @@ final class DemoCommand implements Callable<Integer> {
       IngestOptions options = IngestOptions.defaults(what, streamId).withRealtime(!fast);
       out.printf(
           "  ingesting %s as stream '%s'%s...%n",
-          input != null ? input : "the sample",
-          streamId,
-          fast ? "" : " in real time");
+          input != null ? input : "the sample", streamId, fast ? "" : " in real time");
       IngestResult result;
-      try (KafkaIngestSink sink = new KafkaIngestSink(stack.bootstrapServers(), stack.registryUrl());
+      try (KafkaIngestSink sink =
+              new KafkaIngestSink(stack.bootstrapServers(), stack.registryUrl());
           IngestCommand.Progress progress = new IngestCommand.Progress(what)) {
         result = new MediaIngestor(options, sink, progress).run();
       } catch (MediaInputException e) {
@@ -100,7 +106,11 @@ final class DemoCommand implements Callable<Integer> {
       }
       StreamReadback.Result back =
           StreamReadback.read(
-              stack.bootstrapServers(), stack.registryUrl(), streamId, result.frames(), Duration.ofSeconds(30));
+              stack.bootstrapServers(),
+              stack.registryUrl(),
+              streamId,
+              result.frames(),
+              Duration.ofSeconds(30));
       report(out, result, back);
       if (temp != null) {
         Files.deleteIfExists(source);
@@ -138,7 +148,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     // Where is the bright object, and which side is louder? One row per second.
     List<double[]> pairs = new ArrayList<>();
-    out.printf("%n  %6s  %-23s  %-9s  %s%n", "time", "object x (0=left)", "L-R level", "louder side");
+    out.printf(
+        "%n  %6s  %-23s  %-9s  %s%n", "time", "object x (0=left)", "L-R level", "louder side");
     long lastSecond = Long.MIN_VALUE;
     for (VideoFrame f : back.frames()) {
       double x = brightObjectX(f);

@@ -4,8 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of {@code ./earshot}: one command tree over every module. {@code main} only maps
- * the result of {@link #run(String...)} to an exit code, so tests call {@code run} directly.
+ * Entry point of {@code ./earshot}: one command tree over every module. {@code main} only maps the
+ * result of {@link #run(String...)} to an exit code, so tests call {@code run} directly.
  */
 @Command(
     name = "earshot",
@@ -25,6 +25,7 @@ public final class EarshotCli implements Runnable {
 
   /** Exit code for input the user must fix (missing file, mono audio, ...). */
   public static final int EXIT_BAD_INPUT = 3;
+
   /** Exit code when work finished but the input ended early (truncated media). */
   public static final int EXIT_PARTIAL = 4;
 
@@ -58,7 +59,8 @@ public final class EarshotCli implements Runnable {
 
   public static void main(String[] args) {
     // ffmpeg prints stream dumps and codec chatter at INFO; the CLI shows only its errors.
-    org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+    org.bytedeco.ffmpeg.global.avutil.av_log_set_level(
+        org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
     System.exit(run(args));
   }
 

@@ -18,8 +18,8 @@ import org.bytedeco.javacv.Java2DFrameConverter;
 /**
  * A small sample for the demo and benchmarks: an orange disc drifts across the frame while it
  * "sounds" (a tone with tapping noise bursts), panned with constant power so that the level
- * difference between left and right follows the disc's horizontal position. Optionally the
- * channels are swapped from a given second on, like a broken broadcast chain.
+ * difference between left and right follows the disc's horizontal position. Optionally the channels
+ * are swapped from a given second on, like a broken broadcast chain.
  *
  * <p>The full scene generator with HRTF rendering, reverb and distractors belongs to
  * model-training; this class only has to be honest about where the sound is.

@@ -19,7 +19,10 @@ import picocli.CommandLine.Option;
             + " run until Ctrl-C.")
 final class StackCommand implements Callable<Integer> {
 
-  @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port (default 9092).")
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "9092",
+      description = "Broker port (default 9092).")
   int kafkaPort;
 
   @Option(
@@ -60,7 +63,9 @@ final class StackCommand implements Callable<Integer> {
     out.append("Earshot local stack is up\n");
     out.append(String.format("  Kafka bootstrap servers  %s%n", stack.bootstrapServers()));
     out.append(String.format("  Schema registry          %s%n", stack.registryUrl()));
-    out.append(String.format("%n  %-20s %5s  %-8s %-10s %s%n", "topic", "parts", "cleanup", "retention", "carries"));
+    out.append(
+        String.format(
+            "%n  %-20s %5s  %-8s %-10s %s%n", "topic", "parts", "cleanup", "retention", "carries"));
     for (TopicSpec t : Topics.all()) {
       out.append(
           String.format(
@@ -68,7 +73,9 @@ final class StackCommand implements Callable<Integer> {
               t.name(),
               t.partitions(),
               t.compacted() ? "compact" : "delete",
-              t.retentionMillis() < 0 ? "forever" : Duration.ofMillis(t.retentionMillis()).toString().substring(2).toLowerCase(),
+              t.retentionMillis() < 0
+                  ? "forever"
+                  : Duration.ofMillis(t.retentionMillis()).toString().substring(2).toLowerCase(),
               t.purpose()));
     }
     return out.toString();

@@ -30,13 +30,34 @@ final class StreamReadback {
     SchemaRegistryClient registry = new SchemaRegistryClient(registryUrl);
     List<VideoFrame> frames =
         readTopic(
-            bootstrap, registry, Topics.VIDEO_FRAMES, VideoFrame.class, streamId, expectFrames, timeout, f -> true);
+            bootstrap,
+            registry,
+            Topics.VIDEO_FRAMES,
+            VideoFrame.class,
+            streamId,
+            expectFrames,
+            timeout,
+            f -> true);
     List<AudioWindow> windows =
         readTopic(
-            bootstrap, registry, Topics.AUDIO_WINDOWS, AudioWindow.class, streamId, 1, Duration.ofSeconds(5), w -> true);
+            bootstrap,
+            registry,
+            Topics.AUDIO_WINDOWS,
+            AudioWindow.class,
+            streamId,
+            1,
+            Duration.ofSeconds(5),
+            w -> true);
     List<StreamMetadata> status =
         readTopic(
-            bootstrap, registry, Topics.STREAMS, StreamMetadata.class, streamId, 1, Duration.ofSeconds(5), m -> true);
+            bootstrap,
+            registry,
+            Topics.STREAMS,
+            StreamMetadata.class,
+            streamId,
+            1,
+            Duration.ofSeconds(5),
+            m -> true);
     frames.sort((a, b) -> Long.compare(a.getSequence(), b.getSequence()));
     windows.sort((a, b) -> Long.compare(a.getSequence(), b.getSequence()));
     return new Result(frames, windows, status);

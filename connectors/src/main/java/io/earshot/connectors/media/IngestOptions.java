@@ -87,31 +87,86 @@ public record IngestOptions(
 
   public IngestOptions withRealtime(boolean value) {
     return new IngestOptions(
-        input, streamId, frameRate, width, height, sampleRate, windowMillis, jpegQuality, value,
-        ambisonics, reconnect, maxReconnects, timeout);
+        input,
+        streamId,
+        frameRate,
+        width,
+        height,
+        sampleRate,
+        windowMillis,
+        jpegQuality,
+        value,
+        ambisonics,
+        reconnect,
+        maxReconnects,
+        timeout);
   }
 
   public IngestOptions withFrameSize(double fps, int w, int h) {
     return new IngestOptions(
-        input, streamId, fps, w, h, sampleRate, windowMillis, jpegQuality, realtime, ambisonics,
-        reconnect, maxReconnects, timeout);
+        input,
+        streamId,
+        fps,
+        w,
+        h,
+        sampleRate,
+        windowMillis,
+        jpegQuality,
+        realtime,
+        ambisonics,
+        reconnect,
+        maxReconnects,
+        timeout);
   }
 
   public IngestOptions withAudio(int rate, int windowMs, boolean foa) {
     return new IngestOptions(
-        input, streamId, frameRate, width, height, rate, windowMs, jpegQuality, realtime, foa,
-        reconnect, maxReconnects, timeout);
+        input,
+        streamId,
+        frameRate,
+        width,
+        height,
+        rate,
+        windowMs,
+        jpegQuality,
+        realtime,
+        foa,
+        reconnect,
+        maxReconnects,
+        timeout);
   }
 
   public IngestOptions withReconnect(boolean value, int max, Duration readTimeout) {
     return new IngestOptions(
-        input, streamId, frameRate, width, height, sampleRate, windowMillis, jpegQuality,
-        realtime, ambisonics, value, max, readTimeout);
+        input,
+        streamId,
+        frameRate,
+        width,
+        height,
+        sampleRate,
+        windowMillis,
+        jpegQuality,
+        realtime,
+        ambisonics,
+        value,
+        max,
+        readTimeout);
   }
 
   public IngestOptions withJpegQuality(int quality) {
     return new IngestOptions(
-        input, streamId, frameRate, width, height, sampleRate, windowMillis, quality, realtime,
-        ambisonics, reconnect, maxReconnects, timeout);
+        input,
+        streamId,
+        frameRate,
+        width,
+        height,
+        sampleRate,
+        windowMillis,
+        quality,
+        realtime,
+        ambisonics,
+        reconnect,
+        maxReconnects,
+        timeout);
   }
 }

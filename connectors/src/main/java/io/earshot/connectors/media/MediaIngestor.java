@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
 public final class MediaIngestor {
 
   private static final Logger LOG = LoggerFactory.getLogger(MediaIngestor.class);
+
   /** Records must stay well below Kafka's 1 MB limit; a frame above this is dropped. */
   static final int MAX_IMAGE_BYTES = 900_000;
 
@@ -159,11 +160,7 @@ public final class MediaIngestor {
     reconnects++;
     long millis = Math.min(MAX_BACKOFF.toMillis(), 250L << Math.min(attempt, 10));
     LOG.warn(
-        "stream {}: {}; reconnect attempt {} in {} ms",
-        options.streamId(),
-        why,
-        attempt,
-        millis);
+        "stream {}: {}; reconnect attempt {} in {} ms", options.streamId(), why, attempt, millis);
     publishStatusMessage(StreamStatus.RECONNECTING, why, attempt);
     sleepInterruptibly(millis);
   }
@@ -250,7 +247,8 @@ public final class MediaIngestor {
       if (!grabber.hasVideo()) {
         throw new MediaInputException(
             MediaInputException.Kind.NO_VIDEO,
-            shown + " has no video track; Earshot compares where sounds are seen with where they"
+            shown
+                + " has no video track; Earshot compares where sounds are seen with where they"
                 + " are heard, so it needs video with stereo audio");
       }
       if (!grabber.hasAudio()) {
@@ -264,7 +262,8 @@ public final class MediaIngestor {
       if (channels == 1) {
         throw new MediaInputException(
             MediaInputException.Kind.MONO,
-            shown + " has mono audio (1 channel): flip detection needs stereo, two distinct"
+            shown
+                + " has mono audio (1 channel): flip detection needs stereo, two distinct"
                 + " channels (left/right), because it asks whether they were swapped");
       } else if (channels == 2) {
         layout = ChannelLayout.STEREO;
@@ -273,7 +272,11 @@ public final class MediaIngestor {
       } else {
         throw new MediaInputException(
             MediaInputException.Kind.UNSUPPORTED_LAYOUT,
-            shown + " has " + channels + "-channel audio (layout '" + audio.description()
+            shown
+                + " has "
+                + channels
+                + "-channel audio (layout '"
+                + audio.description()
                 + "'); Earshot takes stereo, or 4-channel first-order ambisonics (ACN/SN3D) with"
                 + " --ambisonics");
       }
@@ -306,7 +309,9 @@ public final class MediaIngestor {
     if (detail.contains("Protocol not on whitelist") || detail.contains("not on whitelist")) {
       return new MediaInputException(
           MediaInputException.Kind.FORBIDDEN_PROTOCOL,
-          shown + " tried to use a protocol that is not allowed for this input (" + detail
+          shown
+              + " tried to use a protocol that is not allowed for this input ("
+              + detail
               + "); a remote playlist may not reference local files",
           e);
     }
@@ -318,7 +323,10 @@ public final class MediaIngestor {
     }
     return new MediaInputException(
         MediaInputException.Kind.UNREADABLE,
-        "cannot read " + shown + " as media: " + detail
+        "cannot read "
+            + shown
+            + " as media: "
+            + detail
             + " (the file is truncated, corrupt or not a video)",
         e);
   }
@@ -332,8 +340,7 @@ public final class MediaIngestor {
     message =
         message
             .replace("(Has setFormat() been called?)", "")
-            .replace(
-                "(For more details, make sure FFmpegLogCallback.set() has been called.)", "")
+            .replace("(For more details, make sure FFmpegLogCallback.set() has been called.)", "")
             .replace('\n', ' ')
             .trim();
     java.util.regex.Matcher m = FFMPEG_ERROR.matcher(message);
@@ -360,7 +367,8 @@ public final class MediaIngestor {
   /** Parses HH:MM:SS(.fraction) into microseconds; 0 when it is not that. */
   static long parseClock(String clock) {
     java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("(\\d+):(\\d{2}):(\\d{2})(?:\\.(\\d+))?").matcher(clock.trim());
+        java.util.regex.Pattern.compile("(\\d+):(\\d{2}):(\\d{2})(?:\\.(\\d+))?")
+            .matcher(clock.trim());
     if (!m.matches()) {
       return 0;
     }
@@ -372,8 +380,8 @@ public final class MediaIngestor {
   }
 
   /**
-   * The shortest duration any stream declares (container totals are often padded by the longest
-   * or a mis-stamped stream), or 0 when nothing is declared (live sources).
+   * The shortest duration any stream declares (container totals are often padded by the longest or
+   * a mis-stamped stream), or 0 when nothing is declared (live sources).
    */
   private static long declaredDurationMicros(FFmpegFrameGrabber grabber) {
     AVFormatContext context = grabber.getFormatContext();
@@ -400,7 +408,8 @@ public final class MediaIngestor {
     return Math.max(0, grabber.getLengthInTime());
   }
 
-  private record AudioTrackInfo(int channels, boolean ambisonic, String description, int sampleRate) {}
+  private record AudioTrackInfo(
+      int channels, boolean ambisonic, String description, int sampleRate) {}
 
   private static AudioTrackInfo audioTrackInfo(AVFormatContext context) {
     for (int i = 0; i < context.nb_streams(); i++) {
@@ -447,7 +456,10 @@ public final class MediaIngestor {
           LOG.warn("stream {}: read failed: {}", options.streamId(), rootMessage(e));
           return null;
         }
-        return "decoding stopped at " + seconds(lastPts) + " s: " + rootMessage(e)
+        return "decoding stopped at "
+            + seconds(lastPts)
+            + " s: "
+            + rootMessage(e)
             + " (the file is corrupt after this point)";
       }
       if (frame == null) {
@@ -602,7 +614,9 @@ public final class MediaIngestor {
 
   private void publishStatus(StreamStatus status, String message, Session session, int attempt) {
     StreamMetadata.Builder b =
-        lastMetadata == null ? StreamMetadata.newBuilder() : StreamMetadata.newBuilder(lastMetadata);
+        lastMetadata == null
+            ? StreamMetadata.newBuilder()
+            : StreamMetadata.newBuilder(lastMetadata);
     b.setStreamId(options.streamId())
         .setStatus(status)
         .setTimestampMillis(Instant.now())
@@ -672,8 +686,7 @@ public final class MediaIngestor {
     if (pts == Long.MIN_VALUE) {
       return 0;
     }
-    long start =
-        current == null ? 0 : Math.max(0, current.grabber.getFormatContext().start_time());
+    long start = current == null ? 0 : Math.max(0, current.grabber.getFormatContext().start_time());
     return Math.max(0, (pts - start) / 1e6);
   }
 

@@ -1,8 +1,8 @@
 package io.earshot.connectors.media;
 
 /**
- * The input cannot be ingested. The message is one line meant for the person who gave the input:
- * it names what was wrong and, where possible, what to do about it.
+ * The input cannot be ingested. The message is one line meant for the person who gave the input: it
+ * names what was wrong and, where possible, what to do about it.
  */
 public class MediaInputException extends RuntimeException {
 

@@ -2,7 +2,6 @@ package io.earshot.connectors.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.earshot.avro.AudioWindow;
 import io.earshot.avro.DeadLetter;
@@ -45,18 +44,25 @@ class MediaIngestIT {
     String streamId = "it-" + UUID.randomUUID();
 
     IngestResult result;
-    try (KafkaIngestSink sink = new KafkaIngestSink(stack.bootstrapServers(), stack.registryUrl())) {
-      result = new MediaIngestor(IngestOptions.defaults(file.toString(), streamId), sink, p -> {}).run();
+    try (KafkaIngestSink sink =
+        new KafkaIngestSink(stack.bootstrapServers(), stack.registryUrl())) {
+      result =
+          new MediaIngestor(IngestOptions.defaults(file.toString(), streamId), sink, p -> {}).run();
     }
 
-    List<VideoFrame> frames = read(stack, Topics.VIDEO_FRAMES, VideoFrame.class, streamId, result.frames());
-    List<AudioWindow> windows = read(stack, Topics.AUDIO_WINDOWS, AudioWindow.class, streamId, result.windows());
+    List<VideoFrame> frames =
+        read(stack, Topics.VIDEO_FRAMES, VideoFrame.class, streamId, result.frames());
+    List<AudioWindow> windows =
+        read(stack, Topics.AUDIO_WINDOWS, AudioWindow.class, streamId, result.windows());
     List<StreamMetadata> status = read(stack, Topics.STREAMS, StreamMetadata.class, streamId, 2);
 
     assertThat(result.frames()).isBetween(17L, 19L);
-    assertThat(frames).extracting(VideoFrame::getSequence)
-        .containsExactlyElementsOf(java.util.stream.LongStream.range(0, result.frames()).boxed().toList());
-    assertThat(frames).isSortedAccordingTo((a, b) -> Long.compare(a.getPtsMicros(), b.getPtsMicros()));
+    assertThat(frames)
+        .extracting(VideoFrame::getSequence)
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.range(0, result.frames()).boxed().toList());
+    assertThat(frames)
+        .isSortedAccordingTo((a, b) -> Long.compare(a.getPtsMicros(), b.getPtsMicros()));
     assertThat(windows).hasSize(6);
     // Left stays left, bit-exact, after Avro, Kafka and the registry.
     AudioWindow second = windows.get(1);
@@ -64,34 +70,46 @@ class MediaIngestIT {
     assertThat(pcm[0]).isEqualTo(TestMedia.sample(spec, 0, 8000));
     assertThat(pcm[1]).isEqualTo(TestMedia.sample(spec, 1, 8000));
     assertThat(Pcm.rms(pcm, 2, 0)).isGreaterThan(4 * Pcm.rms(pcm, 2, 1));
-    assertThat(status).extracting(StreamMetadata::getStatus)
+    assertThat(status)
+        .extracting(StreamMetadata::getStatus)
         .containsExactly(StreamStatus.STREAMING, StreamStatus.ENDED);
     assertThat(status.get(1).getFramesProduced()).isEqualTo(result.frames());
   }
 
   @Test
   void shouldPublishFailedStatusAndDeadLetterWhenInputIsMono(LocalStack stack) throws Exception {
-    TestMedia.Spec mono = TestMedia.Spec.pcmStereo(1).withChannels(new double[] {440}, new double[] {0.3});
+    TestMedia.Spec mono =
+        TestMedia.Spec.pcmStereo(1).withChannels(new double[] {440}, new double[] {0.3});
     Path file = TestMedia.write(dir.resolve("mono.mkv"), mono);
     String streamId = "it-mono-" + UUID.randomUUID();
 
-    try (KafkaIngestSink sink = new KafkaIngestSink(stack.bootstrapServers(), stack.registryUrl())) {
+    try (KafkaIngestSink sink =
+        new KafkaIngestSink(stack.bootstrapServers(), stack.registryUrl())) {
       assertThatThrownBy(
-              () -> new MediaIngestor(IngestOptions.defaults(file.toString(), streamId), sink, p -> {}).run())
+              () ->
+                  new MediaIngestor(
+                          IngestOptions.defaults(file.toString(), streamId), sink, p -> {})
+                      .run())
           .isInstanceOf(MediaInputException.class);
     }
 
     List<DeadLetter> dead = read(stack, Topics.DEAD_LETTER, DeadLetter.class, streamId, 1);
-    assertThat(dead).singleElement().satisfies(d -> {
-      assertThat(d.getStage()).isEqualTo("ingest");
-      assertThat(d.getReason()).contains("mono").contains("stereo");
-      assertThat(d.getErrorClass()).isEqualTo("MONO");
-    });
+    assertThat(dead)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.getStage()).isEqualTo("ingest");
+              assertThat(d.getReason()).contains("mono").contains("stereo");
+              assertThat(d.getErrorClass()).isEqualTo("MONO");
+            });
     List<StreamMetadata> status = read(stack, Topics.STREAMS, StreamMetadata.class, streamId, 1);
-    assertThat(status).last().satisfies(m -> {
-      assertThat(m.getStatus()).isEqualTo(StreamStatus.FAILED);
-      assertThat(m.getMessage()).contains("mono");
-    });
+    assertThat(status)
+        .last()
+        .satisfies(
+            m -> {
+              assertThat(m.getStatus()).isEqualTo(StreamStatus.FAILED);
+              assertThat(m.getMessage()).contains("mono");
+            });
     assertThat(read(stack, Topics.VIDEO_FRAMES, VideoFrame.class, streamId, 0)).isEmpty();
   }
 

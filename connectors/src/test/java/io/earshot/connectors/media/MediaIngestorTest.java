@@ -48,7 +48,8 @@ class MediaIngestorTest {
       assertThat(f.getWidth()).isEqualTo(320);
       assertThat(f.getHeight()).isEqualTo(240);
       if (i > 0) {
-        assertThat(f.getPtsMicros() - frames.get(i - 1).getPtsMicros()).isBetween(160_000L, 200_000L);
+        assertThat(f.getPtsMicros() - frames.get(i - 1).getPtsMicros())
+            .isBetween(160_000L, 200_000L);
       }
     }
     // The image is a real JPEG showing the square where the generator drew it.
@@ -118,14 +119,21 @@ class MediaIngestorTest {
     Path file = TestMedia.write(dir.resolve("mono.mkv"), mono);
     CollectingSink sink = new CollectingSink();
 
-    assertThatThrownBy(() -> new MediaIngestor(IngestOptions.defaults(file.toString(), "m"), sink, p -> {}).run())
+    assertThatThrownBy(
+            () ->
+                new MediaIngestor(IngestOptions.defaults(file.toString(), "m"), sink, p -> {})
+                    .run())
         .isInstanceOfSatisfying(
             MediaInputException.class,
             e -> assertThat(e.kind()).isEqualTo(MediaInputException.Kind.MONO))
         .hasMessageContaining("mono")
         .hasMessageContaining("needs stereo");
-    assertThat(sink.metadata).last().satisfies(m -> assertThat(m.getStatus()).isEqualTo(StreamStatus.FAILED));
-    assertThat(sink.deadLetters).singleElement().satisfies(d -> assertThat(d.getReason()).contains("mono"));
+    assertThat(sink.metadata)
+        .last()
+        .satisfies(m -> assertThat(m.getStatus()).isEqualTo(StreamStatus.FAILED));
+    assertThat(sink.deadLetters)
+        .singleElement()
+        .satisfies(d -> assertThat(d.getReason()).contains("mono"));
     assertThat(sink.frames).isEmpty();
   }
 
@@ -133,7 +141,8 @@ class MediaIngestorTest {
   void shouldNameTheLayoutWhenAudioHasSixChannels() throws Exception {
     TestMedia.Spec six =
         TestMedia.Spec.pcmStereo(1)
-            .withChannels(new double[] {100, 200, 300, 400, 500, 600}, new double[] {.1, .1, .1, .1, .1, .1});
+            .withChannels(
+                new double[] {100, 200, 300, 400, 500, 600}, new double[] {.1, .1, .1, .1, .1, .1});
     Path file = TestMedia.write(dir.resolve("six.mkv"), six);
 
     assertThatThrownBy(() -> ingest(IngestOptions.defaults(file.toString(), "s")))
@@ -160,13 +169,16 @@ class MediaIngestorTest {
     assertThat(w.getLayout()).isEqualTo(ChannelLayout.AMBISONIC_FOA_ACN_SN3D);
     short[] pcm = Pcm.fromS16le(w.getPcm().array());
     for (int c = 0; c < 4; c++) {
-      assertThat(Pcm.rms(pcm, 4, c)).as("channel %d", c).isCloseTo(foa.amps()[c] / Math.sqrt(2), within(0.01));
+      assertThat(Pcm.rms(pcm, 4, c))
+          .as("channel %d", c)
+          .isCloseTo(foa.amps()[c] / Math.sqrt(2), within(0.01));
     }
   }
 
   @Test
   void shouldRejectVideoWithoutAudio() throws Exception {
-    Path file = TestMedia.write(dir.resolve("silent.mkv"), TestMedia.Spec.pcmStereo(1).withoutAudio());
+    Path file =
+        TestMedia.write(dir.resolve("silent.mkv"), TestMedia.Spec.pcmStereo(1).withoutAudio());
 
     assertThatThrownBy(() -> ingest(IngestOptions.defaults(file.toString(), "x")))
         .isInstanceOfSatisfying(
@@ -187,7 +199,8 @@ class MediaIngestorTest {
     Path truncated = dir.resolve("truncated.mp4");
     Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
 
-    assertThatThrownBy(() -> ingest(IngestOptions.defaults(dir.resolve("nope.mp4").toString(), "x")))
+    assertThatThrownBy(
+            () -> ingest(IngestOptions.defaults(dir.resolve("nope.mp4").toString(), "x")))
         .hasMessageStartingWith("input file not found");
     assertThatThrownBy(() -> ingest(IngestOptions.defaults(empty.toString(), "x")))
         .hasMessageContaining("empty");

@@ -38,7 +38,8 @@ class NetworkIngestIT {
     MediaIngestor ingestor = new MediaIngestor(options, sink, p -> {});
     CompletableFuture<IngestResult> run = CompletableFuture.supplyAsync(ingestor::run);
     try {
-      try (Ffmpeg source = Ffmpeg.start(dir.resolve("src1.log"), Ffmpeg.liveStereoSourceTo(target, 30))) {
+      try (Ffmpeg source =
+          Ffmpeg.start(dir.resolve("src1.log"), Ffmpeg.liveStereoSourceTo(target, 30))) {
         await()
             .atMost(Duration.ofSeconds(30))
             .until(
@@ -48,9 +49,13 @@ class NetworkIngestIT {
                 });
       }
       long framesBeforeDrop = sink.frames.size();
-      await().atMost(Duration.ofSeconds(30))
-          .until(() -> sink.metadata.stream().anyMatch(m -> m.getStatus() == StreamStatus.RECONNECTING));
-      try (Ffmpeg source = Ffmpeg.start(dir.resolve("src2.log"), Ffmpeg.liveStereoSourceTo(target, 30))) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  sink.metadata.stream().anyMatch(m -> m.getStatus() == StreamStatus.RECONNECTING));
+      try (Ffmpeg source =
+          Ffmpeg.start(dir.resolve("src2.log"), Ffmpeg.liveStereoSourceTo(target, 30))) {
         await()
             .atMost(Duration.ofSeconds(40))
             .until(
@@ -65,7 +70,8 @@ class NetworkIngestIT {
     IngestResult result = run.get();
 
     assertThat(result.reconnects()).isGreaterThanOrEqualTo(1);
-    assertThat(sink.metadata).extracting(StreamMetadata::getStatus)
+    assertThat(sink.metadata)
+        .extracting(StreamMetadata::getStatus)
         .contains(StreamStatus.STREAMING, StreamStatus.RECONNECTING, StreamStatus.ENDED);
     // Sequence numbers continue across the reconnect: no gaps, no restarts.
     for (int i = 0; i < sink.frames.size(); i++) {
@@ -80,16 +86,33 @@ class NetworkIngestIT {
   void shouldRefuseLocalFilesReferencedByRemotePlaylistWhenIngestingHls() throws Exception {
     Path segment = dir.resolve("seg0.ts");
     Ffmpeg.run(
-        "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=2",
-        "-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-ac", "2",
-        "-c:v", "mpeg2video", "-c:a", "mp2", "-f", "mpegts", segment.toString());
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/seg0.ts", ex -> {
-      byte[] body = Files.readAllBytes(segment);
-      ex.sendResponseHeaders(200, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=160x120:rate=25:duration=2",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:duration=2",
+        "-ac",
+        "2",
+        "-c:v",
+        "mpeg2video",
+        "-c:a",
+        "mp2",
+        "-f",
+        "mpegts",
+        segment.toString());
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/seg0.ts",
+        ex -> {
+          byte[] body = Files.readAllBytes(segment);
+          ex.sendResponseHeaders(200, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
     server.createContext("/remote.m3u8", ex -> playlist(ex, "seg0.ts"));
     server.createContext("/evil.m3u8", ex -> playlist(ex, segment.toUri().toString()));
     server.start();
@@ -98,7 +121,8 @@ class NetworkIngestIT {
       // Control: the same segment over HTTP is ingested.
       CollectingSink ok = new CollectingSink();
       new MediaIngestor(
-              IngestOptions.defaults(base + "/remote.m3u8", "hls-ok").withReconnect(false, 0, Duration.ofSeconds(5)),
+              IngestOptions.defaults(base + "/remote.m3u8", "hls-ok")
+                  .withReconnect(false, 0, Duration.ofSeconds(5)),
               ok,
               p -> {})
           .run();
@@ -126,7 +150,9 @@ class NetworkIngestIT {
       throws java.io.IOException {
     String m3u8 =
         "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n"
-            + "#EXTINF:2.0,\n" + segmentUri + "\n#EXT-X-ENDLIST\n";
+            + "#EXTINF:2.0,\n"
+            + segmentUri
+            + "\n#EXT-X-ENDLIST\n";
     byte[] body = m3u8.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().add("Content-Type", "application/vnd.apple.mpegurl");
     ex.sendResponseHeaders(200, body.length);
@@ -143,7 +169,8 @@ class NetworkIngestIT {
     assertThatThrownBy(
             () ->
                 new MediaIngestor(
-                        IngestOptions.defaults(url, "gone").withReconnect(false, 0, Duration.ofSeconds(2)),
+                        IngestOptions.defaults(url, "gone")
+                            .withReconnect(false, 0, Duration.ofSeconds(2)),
                         sink,
                         p -> {})
                     .run())
@@ -152,7 +179,10 @@ class NetworkIngestIT {
             e -> assertThat(e.kind()).isEqualTo(MediaInputException.Kind.UNREACHABLE))
         .hasMessageContaining("cannot open " + url)
         .hasMessageContaining("reachable");
-    assertThat(sink.metadata).last().extracting(StreamMetadata::getStatus).isEqualTo(StreamStatus.FAILED);
+    assertThat(sink.metadata)
+        .last()
+        .extracting(StreamMetadata::getStatus)
+        .isEqualTo(StreamStatus.FAILED);
   }
 
   @Test
@@ -163,12 +193,14 @@ class NetworkIngestIT {
     assertThatThrownBy(
             () ->
                 new MediaIngestor(
-                        IngestOptions.defaults(url, "never").withReconnect(true, 2, Duration.ofSeconds(1)),
+                        IngestOptions.defaults(url, "never")
+                            .withReconnect(true, 2, Duration.ofSeconds(1)),
                         sink,
                         p -> {})
                     .run())
         .hasMessageContaining("gave up after 2 reconnects");
-    assertThat(sink.metadata).extracting(StreamMetadata::getStatus)
+    assertThat(sink.metadata)
+        .extracting(StreamMetadata::getStatus)
         .containsExactly(StreamStatus.RECONNECTING, StreamStatus.RECONNECTING, StreamStatus.FAILED);
   }
 }

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs Debian's ffmpeg CLI for tests that need a live network source or a format JavaCV's
- * recorder does not write. Missing ffmpeg is a failure with instructions, never a skip.
+ * Runs Debian's ffmpeg CLI for tests that need a live network source or a format JavaCV's recorder
+ * does not write. Missing ffmpeg is a failure with instructions, never a skip.
  */
 public final class Ffmpeg implements AutoCloseable {
 
@@ -35,7 +35,8 @@ public final class Ffmpeg implements AutoCloseable {
   }
 
   private static List<String> command(String... args) {
-    List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error"));
+    List<String> cmd =
+        new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error"));
     cmd.addAll(List.of(args));
     return cmd;
   }
@@ -51,7 +52,8 @@ public final class Ffmpeg implements AutoCloseable {
           log);
     } catch (IOException e) {
       throw new AssertionError(
-          "ffmpeg is required by this test and could not be started (" + e.getMessage()
+          "ffmpeg is required by this test and could not be started ("
+              + e.getMessage()
               + "): run ./earshot test, which installs it, or apt-get install ffmpeg",
           e);
     }
@@ -78,14 +80,39 @@ public final class Ffmpeg implements AutoCloseable {
   public static String[] liveStereoSourceTo(String url, int seconds) {
     return new String[] {
       "-re",
-      "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=" + seconds,
-      "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=" + seconds,
-      "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000:duration=" + seconds,
-      "-filter_complex", "[2:a]volume=0.1[r];[1:a][r]join=inputs=2:channel_layout=stereo[a]",
-      "-map", "0:v", "-map", "[a]",
-      "-c:v", "mpeg2video", "-q:v", "5", "-g", "25",
-      "-c:a", "mp2", "-b:a", "192k", "-ac", "2",
-      "-f", "mpegts", url
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc2=size=320x240:rate=25:duration=" + seconds,
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=frequency=440:sample_rate=48000:duration=" + seconds,
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=frequency=1000:sample_rate=48000:duration=" + seconds,
+      "-filter_complex",
+      "[2:a]volume=0.1[r];[1:a][r]join=inputs=2:channel_layout=stereo[a]",
+      "-map",
+      "0:v",
+      "-map",
+      "[a]",
+      "-c:v",
+      "mpeg2video",
+      "-q:v",
+      "5",
+      "-g",
+      "25",
+      "-c:a",
+      "mp2",
+      "-b:a",
+      "192k",
+      "-ac",
+      "2",
+      "-f",
+      "mpegts",
+      url
     };
   }
 

@@ -78,7 +78,16 @@ public final class TestMedia {
 
     public Spec withoutAudio() {
       return new Spec(
-          container, videoCodec, audioCodec, seconds, fps, width, height, sampleRate, freqs, amps,
+          container,
+          videoCodec,
+          audioCodec,
+          seconds,
+          fps,
+          width,
+          height,
+          sampleRate,
+          freqs,
+          amps,
           false);
     }
   }
@@ -96,7 +105,8 @@ public final class TestMedia {
   /** Horizontal centre (pixels) of the square in frame i. */
   public static int squareX(Spec spec, int frameIndex) {
     int frames = (int) Math.round(spec.seconds() * spec.fps());
-    return spec.width() / 8 + (int) ((long) frameIndex * (spec.width() * 3 / 4) / Math.max(1, frames));
+    return spec.width() / 8
+        + (int) ((long) frameIndex * (spec.width() * 3 / 4) / Math.max(1, frames));
   }
 
   public static Path write(Path file, Spec spec) throws Exception {
@@ -118,7 +128,8 @@ public final class TestMedia {
       r.start();
       int frames = (int) Math.round(spec.seconds() * spec.fps());
       long samplesWritten = 0;
-      BufferedImage img = new BufferedImage(spec.width(), spec.height(), BufferedImage.TYPE_3BYTE_BGR);
+      BufferedImage img =
+          new BufferedImage(spec.width(), spec.height(), BufferedImage.TYPE_3BYTE_BGR);
       for (int i = 0; i < frames; i++) {
         Graphics2D g = img.createGraphics();
         g.setColor(new Color(20, 20, 40));
