@@ -157,10 +157,7 @@ final class DemoCommand implements Callable<Integer> {
       if (Double.isNaN(x) || w == null) {
         continue;
       }
-      short[] pcm = Pcm.fromS16le(w.getPcm().array());
-      double l = Pcm.rms(pcm, w.getChannels(), 0);
-      double r = Pcm.rms(pcm, w.getChannels(), 1);
-      double ild = 20 * Math.log10((r + 1e-9) / (l + 1e-9));
+      double ild = levelDifferenceDb(w);
       pairs.add(new double[] {x, ild});
       long second = f.getPtsMicros() / 1_000_000;
       if (second != lastSecond) {
@@ -179,6 +176,27 @@ final class DemoCommand implements Callable<Integer> {
               + " should be; a swapped stream gives a negative value)%n",
           correlation(pairs), pairs.size());
     }
+  }
+
+  /** Correlation of seen object x with L-R level difference over the stream's frames. */
+  static double seenVersusHeard(StreamReadback.Result back) {
+    List<double[]> pairs = new ArrayList<>();
+    for (VideoFrame f : back.frames()) {
+      double x = brightObjectX(f);
+      AudioWindow w = windowAt(back.windows(), f.getPtsMicros());
+      if (!Double.isNaN(x) && w != null) {
+        pairs.add(new double[] {x, levelDifferenceDb(w)});
+      }
+    }
+    return pairs.size() < 4 ? Double.NaN : correlation(pairs);
+  }
+
+  /** Right minus left level in dB. */
+  static double levelDifferenceDb(AudioWindow w) {
+    short[] pcm = Pcm.fromS16le(w.getPcm().array());
+    double l = Pcm.rms(pcm, w.getChannels(), 0);
+    double r = Pcm.rms(pcm, w.getChannels(), 1);
+    return 20 * Math.log10((r + 1e-9) / (l + 1e-9));
   }
 
   private static int nz(Integer v) {

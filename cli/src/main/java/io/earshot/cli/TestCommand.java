@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(
     name = "test",
+    mixinStandardHelpOptions = true,
     description =
         "Install what the tests need when missing (ffmpeg, registry server) and run mvn -B verify.")
 final class TestCommand implements Callable<Integer> {

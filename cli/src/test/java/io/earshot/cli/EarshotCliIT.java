@@ -1,0 +1,135 @@
+package io.earshot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.earshot.stack.LocalStack;
+import io.earshot.testing.SharedStack;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher's commands, run in-process as a user would type them. */
+@ExtendWith(SharedStack.class)
+class EarshotCliIT {
+
+  @TempDir Path dir;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static synchronized Run run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+    try {
+      int exit = EarshotCli.run(args);
+      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void shouldListEveryCommandWithDescriptionWhenAskedForHelp() {
+    Run help = run("--help");
+
+    assertThat(help.exit()).isZero();
+    for (String command : new String[] {"demo", "stack", "ingest", "bench", "test"}) {
+      assertThat(help.out()).containsPattern("(?m)^\\s+" + command + "\\s+\\S+");
+      assertThat(run(command, "--help").exit()).as(command + " --help").isZero();
+    }
+    assertThat(run("bench", "ingest", "--help").out()).contains("ffmpeg");
+  }
+
+  @Test
+  void shouldExitWithBadInputCodeAndOneLineWhenFileIsMissing() {
+    Run r = run("ingest", dir.resolve("missing.mp4").toString(), "--stream-id", "x");
+
+    assertThat(r.exit()).isEqualTo(EarshotCli.EXIT_BAD_INPUT);
+    assertThat(r.err().strip()).startsWith("earshot: input file not found").doesNotContain("\n");
+  }
+
+  @Test
+  void shouldRejectInvalidOptionNamingItWhenStreamIdIsBad() {
+    Run r = run("ingest", "x.mp4", "--stream-id", "has space");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--stream-id");
+  }
+
+  @Test
+  void shouldIngestSampleIntoStackWhenRunFromCommandLine(LocalStack stack) throws Exception {
+    Path sample = SampleVideo.write(dir.resolve("s.mp4"), 4, -1, 3);
+
+    Run r =
+        run(
+            "ingest",
+            sample.toString(),
+            "--stream-id",
+            "cli-it",
+            "--bootstrap-servers",
+            stack.bootstrapServers(),
+            "--registry-url",
+            stack.registryUrl());
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out())
+        .containsPattern("ingested .* as stream 'cli-it': 2[3-5] frames, [89] audio windows");
+    StreamReadback.Result back =
+        StreamReadback.read(
+            stack.bootstrapServers(),
+            stack.registryUrl(),
+            "cli-it",
+            23,
+            java.time.Duration.ofSeconds(20));
+    assertThat(back.frames()).hasSizeBetween(23, 25);
+  }
+
+  @Test
+  void shouldShowSoundFollowingTheObjectWhenDemoRuns() {
+    Run r = run("demo", "--fast", "--seconds", "7", "--kafka-port", "0", "--registry-port", "0");
+
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    Matcher m = Pattern.compile("heard: ([+-][0-9.]+) over (\\d+) frames").matcher(r.out());
+    assertThat(m.find()).as(r.out()).isTrue();
+    assertThat(Double.parseDouble(m.group(1))).isGreaterThan(0.8);
+    assertThat(r.out()).contains("Stream status on av.streams: ENDED");
+  }
+
+  @Test
+  void shouldGiveNegativeCorrelationWhenSampleChannelsAreSwapped(LocalStack stack)
+      throws Exception {
+    // The demo's measure must be able to fail: a swapped sample flips its sign.
+    Path swapped = SampleVideo.write(dir.resolve("swapped.mp4"), 7, 0, 5);
+    assertThat(
+            run(
+                    "ingest",
+                    swapped.toString(),
+                    "--stream-id",
+                    "cli-swapped",
+                    "--bootstrap-servers",
+                    stack.bootstrapServers(),
+                    "--registry-url",
+                    stack.registryUrl())
+                .exit())
+        .isZero();
+    StreamReadback.Result back =
+        StreamReadback.read(
+            stack.bootstrapServers(),
+            stack.registryUrl(),
+            "cli-swapped",
+            40,
+            java.time.Duration.ofSeconds(20));
+
+    assertThat(DemoCommand.seenVersusHeard(back)).isLessThan(-0.8);
+  }
+}
