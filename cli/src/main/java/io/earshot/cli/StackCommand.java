@@ -45,7 +45,8 @@ final class StackCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  System.err.println("\nstopping the local stack...");
+                  System.out.println("\nstopping the local stack...");
+                  System.out.flush();
                   stack.close();
                   stopped.countDown();
                 },
@@ -56,6 +57,14 @@ final class StackCommand implements Callable<Integer> {
     // Wait for the shutdown hook; the JVM exits when it completes.
     stopped.await();
     return 0;
+  }
+
+  private static String retention(long millis) {
+    if (millis < 0) {
+      return "forever";
+    }
+    Duration d = Duration.ofMillis(millis);
+    return d.toHours() % 24 == 0 ? d.toDays() + "d" : d.toHours() + "h";
   }
 
   static String describe(LocalStack stack) {
@@ -73,9 +82,7 @@ final class StackCommand implements Callable<Integer> {
               t.name(),
               t.partitions(),
               t.compacted() ? "compact" : "delete",
-              t.retentionMillis() < 0
-                  ? "forever"
-                  : Duration.ofMillis(t.retentionMillis()).toString().substring(2).toLowerCase(),
+              retention(t.retentionMillis()),
               t.purpose()));
     }
     return out.toString();
