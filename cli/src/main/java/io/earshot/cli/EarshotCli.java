@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       StackCommand.class,
       IngestCommand.class,
+      GenerateCommand.class,
+      DatasetCommand.class,
       BenchCommand.class,
       TestCommand.class,
       CommandLine.HelpCommand.class

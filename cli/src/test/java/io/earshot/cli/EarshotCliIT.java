@@ -43,7 +43,8 @@ class EarshotCliIT {
     Run help = run("--help");
 
     assertThat(help.exit()).isZero();
-    for (String command : new String[] {"demo", "stack", "ingest", "bench", "test"}) {
+    for (String command :
+        new String[] {"demo", "stack", "ingest", "generate", "dataset", "bench", "test"}) {
       assertThat(help.out()).containsPattern("(?m)^\\s+" + command + "\\s+\\S+");
       assertThat(run(command, "--help").exit()).as(command + " --help").isZero();
     }
@@ -131,5 +132,23 @@ class EarshotCliIT {
             java.time.Duration.ofSeconds(20));
 
     assertThat(DemoCommand.seenVersusHeard(back)).isLessThan(-0.8);
+  }
+
+  @Test
+  void shouldGenerateScenesAndReadThemAsClipsWhenRunFromCommandLine() throws Exception {
+    Path out = dir.resolve("generated");
+
+    Run gen =
+        run("generate", "--out", out.toString(), "--count", "3", "--seconds", "4", "--seed", "2");
+    Run data =
+        run("dataset", "--videos", out.toString(), "--report", dir.resolve("r.json").toString());
+
+    assertThat(gen.exit()).as(gen.err()).isZero();
+    assertThat(gen.out()).contains("generated 3 scenes");
+    assertThat(java.nio.file.Files.exists(out.resolve("scene-00002.mp4"))).isTrue();
+    assertThat(java.nio.file.Files.exists(out.resolve("scene-00002.json"))).isTrue();
+    assertThat(data.exit()).as(data.err()).isZero();
+    assertThat(data.out()).contains("read 3 clips").contains("train");
+    assertThat(java.nio.file.Files.readString(dir.resolve("r.json"))).contains("\"splits\"");
   }
 }

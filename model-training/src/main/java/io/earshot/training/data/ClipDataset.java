@@ -64,7 +64,10 @@ public final class ClipDataset {
     }
     if (videos.isEmpty()) {
       throw new IllegalArgumentException(
-          root + " contains no video files (" + String.join(", ", EXTENSIONS.stream().sorted().toList()) + ")");
+          root
+              + " contains no video files ("
+              + String.join(", ", EXTENSIONS.stream().sorted().toList())
+              + ")");
     }
     return new ClipDataset(root, config, videos, ignored);
   }
@@ -149,7 +152,11 @@ public final class ClipDataset {
         produced++;
       }
       if (produced == 0) {
-        report.skip(id, silent > 0 ? "silent audio (every clip below the silence threshold)" : "no complete clip");
+        report.skip(
+            id,
+            silent > 0
+                ? "silent audio (every clip below the silence threshold)"
+                : "no complete clip");
       } else {
         report.video(split);
         if (reader.warning() != null) {
@@ -165,10 +172,12 @@ public final class ClipDataset {
     return produced;
   }
 
-  private Clip assemble(VideoClipReader.RawClip raw, String id, Split split, int epoch, boolean augment) {
+  private Clip assemble(
+      VideoClipReader.RawClip raw, String id, Split split, int epoch, boolean augment) {
     ClipSpec spec = config.clip();
     boolean swapped = (hash(config.seed() + ":label:" + id + ":" + raw.index()) & 1) == 1;
-    Random random = new Random(hash(config.seed() + ":aug:" + epoch + ":" + id + ":" + raw.index()));
+    Random random =
+        new Random(hash(config.seed() + ":aug:" + epoch + ":" + id + ":" + raw.index()));
     int maxX = raw.decodeWidth() - spec.width();
     int maxY = raw.decodeHeight() - spec.height();
     int ox = augment ? random.nextInt(maxX + 1) : maxX / 2;
@@ -177,8 +186,20 @@ public final class ClipDataset {
     double brightness = augment ? (random.nextDouble() - 0.5) * 0.3 : 0;
     double contrast = augment ? 0.8 + random.nextDouble() * 0.4 : 1;
     double saturation = augment ? 0.8 + random.nextDouble() * 0.4 : 1;
-    byte[] rgb = Augment.cropAndColor(raw.rgb(), spec.frames(), raw.decodeWidth(), raw.decodeHeight(),
-        ox, oy, spec.width(), spec.height(), mirror, brightness, contrast, saturation);
+    byte[] rgb =
+        Augment.cropAndColor(
+            raw.rgb(),
+            spec.frames(),
+            raw.decodeWidth(),
+            raw.decodeHeight(),
+            ox,
+            oy,
+            spec.width(),
+            spec.height(),
+            mirror,
+            brightness,
+            contrast,
+            saturation);
     float[] audio = raw.audio();
     // Mirroring the picture moves sources to the other side, so the channels swap with it; a
     // swap for the label on top of that cancels out, hence the exclusive or.

@@ -36,22 +36,48 @@ public record DatasetConfig(
   }
 
   public DatasetConfig withClip(ClipSpec spec) {
-    return new DatasetConfig(spec, hopSeconds, trainFraction, validationFraction, seed, augment, silenceRms, maxClipsPerVideo);
+    return new DatasetConfig(
+        spec,
+        hopSeconds,
+        trainFraction,
+        validationFraction,
+        seed,
+        augment,
+        silenceRms,
+        maxClipsPerVideo);
   }
 
   public DatasetConfig withSeed(long s) {
-    return new DatasetConfig(clip, hopSeconds, trainFraction, validationFraction, s, augment, silenceRms, maxClipsPerVideo);
+    return new DatasetConfig(
+        clip,
+        hopSeconds,
+        trainFraction,
+        validationFraction,
+        s,
+        augment,
+        silenceRms,
+        maxClipsPerVideo);
   }
 
   public DatasetConfig withSplits(double train, double validation) {
-    return new DatasetConfig(clip, hopSeconds, train, validation, seed, augment, silenceRms, maxClipsPerVideo);
+    return new DatasetConfig(
+        clip, hopSeconds, train, validation, seed, augment, silenceRms, maxClipsPerVideo);
   }
 
   public DatasetConfig withHop(double hop) {
-    return new DatasetConfig(clip, hop, trainFraction, validationFraction, seed, augment, silenceRms, maxClipsPerVideo);
+    return new DatasetConfig(
+        clip, hop, trainFraction, validationFraction, seed, augment, silenceRms, maxClipsPerVideo);
   }
 
   public DatasetConfig withAugment(boolean on) {
-    return new DatasetConfig(clip, hopSeconds, trainFraction, validationFraction, seed, on, silenceRms, maxClipsPerVideo);
+    return new DatasetConfig(
+        clip,
+        hopSeconds,
+        trainFraction,
+        validationFraction,
+        seed,
+        on,
+        silenceRms,
+        maxClipsPerVideo);
   }
 }

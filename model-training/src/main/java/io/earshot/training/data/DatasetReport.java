@@ -93,7 +93,9 @@ public final class DatasetReport {
               "%-11s %7d %7d %8.1f%%%n",
               s.name().toLowerCase(), videos(s), c, c == 0 ? 0 : 100.0 * swapped(s) / c));
     }
-    sb.append(String.format("silent clips skipped: %d; non-video files ignored: %d%n", silentClips, ignoredFiles));
+    sb.append(
+        String.format(
+            "silent clips skipped: %d; non-video files ignored: %d%n", silentClips, ignoredFiles));
     if (!skipped.isEmpty()) {
       sb.append(String.format("skipped videos (%d):%n", skipped.size()));
       for (Skipped s : skipped) {
@@ -111,7 +113,9 @@ public final class DatasetReport {
     Map<String, Object> json = new java.util.LinkedHashMap<>();
     Map<String, Object> splits = new java.util.LinkedHashMap<>();
     for (Split s : Split.values()) {
-      splits.put(s.name().toLowerCase(), Map.of("videos", videos(s), "clips", clips(s), "swapped", swapped(s)));
+      splits.put(
+          s.name().toLowerCase(),
+          Map.of("videos", videos(s), "clips", clips(s), "swapped", swapped(s)));
     }
     json.put("splits", splits);
     json.put("silentClips", silentClips);

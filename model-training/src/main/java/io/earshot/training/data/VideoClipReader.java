@@ -21,7 +21,13 @@ import org.bytedeco.javacv.FrameGrabber;
 final class VideoClipReader implements AutoCloseable {
 
   /** A clip before augmentation: frames [T][decodeH][decodeW][3] RGB, audio interleaved L,R. */
-  record RawClip(int index, double startSeconds, byte[] rgb, float[] audio, int decodeWidth, int decodeHeight) {}
+  record RawClip(
+      int index,
+      double startSeconds,
+      byte[] rgb,
+      float[] audio,
+      int decodeWidth,
+      int decodeHeight) {}
 
   private final FFmpegFrameGrabber grabber;
   private final ClipSpec spec;
@@ -60,7 +66,8 @@ final class VideoClipReader implements AutoCloseable {
       grabber.start();
     } catch (FrameGrabber.Exception e) {
       closeQuietly();
-      throw new UnusableVideoException("cannot decode (corrupt, truncated or not a video): " + oneLine(e));
+      throw new UnusableVideoException(
+          "cannot decode (corrupt, truncated or not a video): " + oneLine(e));
     }
     try {
       validate();
@@ -84,7 +91,8 @@ final class VideoClipReader implements AutoCloseable {
       throw new UnusableVideoException("mono audio: the flip task needs two distinct channels");
     }
     if (channels != 2) {
-      throw new UnusableVideoException(channels + "-channel audio: the stereo flip task uses 2-channel videos");
+      throw new UnusableVideoException(
+          channels + "-channel audio: the stereo flip task uses 2-channel videos");
     }
     long length = grabber.getLengthInTime();
     if (length > 0 && length < clipMicros) {
@@ -190,7 +198,8 @@ final class VideoClipReader implements AutoCloseable {
       System.arraycopy(imgs[best], 0, rgb, k * frameBytes, frameBytes);
     }
     int samples = spec.samples();
-    int offset = (int) Math.max(0, Math.round((clipStart - audioStartPts) * spec.sampleRate() / 1e6));
+    int offset =
+        (int) Math.max(0, Math.round((clipStart - audioStartPts) * spec.sampleRate() / 1e6));
     float[] clipAudio = new float[samples * 2];
     int available = Math.max(0, Math.min(samples, audioFrames - offset));
     System.arraycopy(audio, offset * 2, clipAudio, 0, available * 2);
@@ -207,7 +216,12 @@ final class VideoClipReader implements AutoCloseable {
       framePts.pollFirst();
       frames.pollFirst();
     }
-    int drop = (int) Math.max(0, Math.min(audioFrames, (clipStart - audioStartPts) * spec.sampleRate() / 1_000_000L));
+    int drop =
+        (int)
+            Math.max(
+                0,
+                Math.min(
+                    audioFrames, (clipStart - audioStartPts) * spec.sampleRate() / 1_000_000L));
     if (drop > 0) {
       System.arraycopy(audio, drop * 2, audio, 0, (audioFrames - drop) * 2);
       audioFrames -= drop;

@@ -47,7 +47,13 @@ public record GroundTruth(
    * @param azimuthDeg direction of the object from the camera, positive to the right
    */
   public record ObjectTruth(
-      int id, boolean sounding, boolean visible, double[] box, double cx, double cy, double azimuthDeg) {}
+      int id,
+      boolean sounding,
+      boolean visible,
+      double[] box,
+      double cx,
+      double cy,
+      double azimuthDeg) {}
 
   private static final ObjectMapper JSON =
       new ObjectMapper()

@@ -1,8 +1,8 @@
 package io.earshot.training.scene;
 
 /**
- * A small algorithmic room (Schroeder/Freeverb structure: parallel damped comb filters into
- * series all-pass filters), run separately per ear with slightly different delays so the tail is
+ * A small algorithmic room (Schroeder/Freeverb structure: parallel damped comb filters into series
+ * all-pass filters), run separately per ear with slightly different delays so the tail is
  * decorrelated like a real diffuse field. Much cheaper than convolving with a measured room
  * response, which matters when generating hundreds of clips on two cores.
  */
@@ -28,7 +28,8 @@ public final class RoomReverb {
   }
 
   /** Adds the wet reverberation of the dry stereo input, scaled by {@code wet}, to out. */
-  public void process(float[] inLeft, float[] inRight, double wet, float[] outLeft, float[] outRight) {
+  public void process(
+      float[] inLeft, float[] inRight, double wet, float[] outLeft, float[] outRight) {
     channel(inLeft, inRight, wet, outLeft, 1.0);
     channel(inRight, inLeft, wet, outRight, STEREO_SPREAD);
   }

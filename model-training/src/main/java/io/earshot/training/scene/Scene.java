@@ -50,7 +50,8 @@ final class Scene {
     int distractors = spec.maxDistractors() == 0 ? 0 : r.nextInt(spec.maxDistractors() + 1);
     SoundKind[] kinds = SoundKind.values();
     for (int i = 0; i < sources; i++) {
-      SceneObject.Kind kind = SceneObject.Kind.values()[r.nextInt(SceneObject.Kind.values().length)];
+      SceneObject.Kind kind =
+          SceneObject.Kind.values()[r.nextInt(SceneObject.Kind.values().length)];
       SoundKind sound =
           kind == SceneObject.Kind.FACE
               ? SoundKind.SPEECH
@@ -60,11 +61,19 @@ final class Scene {
       objects.add(object(objects.size(), kind, sound, false, r, spec));
     }
     for (int i = 0; i < distractors; i++) {
-      SceneObject.Kind kind = SceneObject.Kind.values()[r.nextInt(SceneObject.Kind.values().length)];
+      SceneObject.Kind kind =
+          SceneObject.Kind.values()[r.nextInt(SceneObject.Kind.values().length)];
       objects.add(object(objects.size(), kind, null, false, r, spec));
     }
     if (r.nextDouble() < spec.offScreenProbability()) {
-      objects.add(object(objects.size(), SceneObject.Kind.BALL, kinds[r.nextInt(kinds.length)], true, r, spec));
+      objects.add(
+          object(
+              objects.size(),
+              SceneObject.Kind.BALL,
+              kinds[r.nextInt(kinds.length)],
+              true,
+              r,
+              spec));
     }
     double wet = spec.reverb() ? 0.05 + r.nextDouble() * 0.35 : 0;
     double rt60 = 0.2 + r.nextDouble() * 0.7;

@@ -23,13 +23,13 @@ import org.bytedeco.javacv.FrameRecorder;
 import org.bytedeco.javacv.Java2DFrameConverter;
 
 /**
- * Generates spatial audio-visual scenes: videos (H.264 + stereo AAC in MP4) whose sounds come
- * from where their sources are drawn, with a ground-truth JSON per video. Seeded: the same seed
- * and spec give the same scenes.
+ * Generates spatial audio-visual scenes: videos (H.264 + stereo AAC in MP4) whose sounds come from
+ * where their sources are drawn, with a ground-truth JSON per video. Seeded: the same seed and spec
+ * give the same scenes.
  *
  * <p>Audio per sounding object: a dry mono signal of its kind, rendered at the object's azimuth
- * (through the camera's field of view) by the spherical-head model or a measured HRTF, then the
- * mix gets room reverberation and diffuse noise at random levels.
+ * (through the camera's field of view) by the spherical-head model or a measured HRTF, then the mix
+ * gets room reverberation and diffuse noise at random levels.
  */
 public final class SceneGenerator {
 
@@ -46,7 +46,8 @@ public final class SceneGenerator {
     if (spec.hrtf() != null) {
       SofaHrtf hrtf = SofaHrtf.load(spec.hrtf(), spec.sampleRate());
       this.spatializer = hrtf;
-      this.spatializerName = "sofa:" + spec.hrtf().getFileName() + " (" + hrtf.measurements() + " directions)";
+      this.spatializerName =
+          "sofa:" + spec.hrtf().getFileName() + " (" + hrtf.measurements() + " directions)";
     } else {
       this.spatializer = new SphericalHeadModel(spec.sampleRate());
       this.spatializerName = "spherical-head (Brown & Duda 1998)";
@@ -70,7 +71,8 @@ public final class SceneGenerator {
    *
    * @param progress called with the number of scenes finished so far
    */
-  public List<Generated> generateAll(Path out, int count, long seed, int threads, IntConsumer progress) {
+  public List<Generated> generateAll(
+      Path out, int count, long seed, int threads, IntConsumer progress) {
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
@@ -81,7 +83,9 @@ public final class SceneGenerator {
       List<Future<Generated>> futures = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         int index = i;
-        futures.add(pool.submit(() -> generate(out, String.format("scene-%05d", index), sceneSeed(seed, index))));
+        futures.add(
+            pool.submit(
+                () -> generate(out, String.format("scene-%05d", index), sceneSeed(seed, index))));
       }
       List<Generated> done = new ArrayList<>();
       for (Future<Generated> f : futures) {
@@ -93,7 +97,8 @@ public final class SceneGenerator {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("scene generation failed: " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "scene generation failed: " + e.getCause().getMessage(), e.getCause());
     } finally {
       pool.shutdownNow();
     }
@@ -196,14 +201,31 @@ public final class SceneGenerator {
         boolean sounding = o.sounds() && o.envelopePerFrame != null && o.envelopePerFrame[f] > 0.01;
         objs.add(
             new GroundTruth.ObjectTruth(
-                o.id, sounding, visible, round(box), round(o.x(t)), round(o.y(t)), round(scene.azimuth(o.x(t)))));
+                o.id,
+                sounding,
+                visible,
+                round(box),
+                round(o.x(t)),
+                round(o.y(t)),
+                round(scene.azimuth(o.x(t)))));
       }
       frameTruths.add(new GroundTruth.FrameTruth(f, round(t), objs));
     }
     return new GroundTruth(
-        1, scene.seed, spec.seconds(), spec.fps(), spec.width(), spec.height(), spec.sampleRate(),
-        round(scene.fovDeg), spatializerName, round(scene.reverbWet), round(scene.rt60),
-        scene.noiseLevel, infos, frameTruths);
+        1,
+        scene.seed,
+        spec.seconds(),
+        spec.fps(),
+        spec.width(),
+        spec.height(),
+        spec.sampleRate(),
+        round(scene.fovDeg),
+        spatializerName,
+        round(scene.reverbWet),
+        round(scene.rt60),
+        scene.noiseLevel,
+        infos,
+        frameTruths);
   }
 
   private static double round(double v) {
@@ -220,7 +242,8 @@ public final class SceneGenerator {
 
   private void writeVideo(Scene scene, Path file, float[][] stereo, int frames) {
     avutil.av_log_set_level(avutil.AV_LOG_ERROR);
-    try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), spec.width(), spec.height(), 2);
+    try (FFmpegFrameRecorder r =
+            new FFmpegFrameRecorder(file.toFile(), spec.width(), spec.height(), 2);
         Java2DFrameConverter converter = new Java2DFrameConverter()) {
       r.setFormat("mp4");
       r.setVideoCodec(AV_CODEC_ID_H264);
@@ -234,13 +257,15 @@ public final class SceneGenerator {
       r.setAudioChannels(2);
       r.setAudioBitrate(128_000);
       r.start();
-      BufferedImage img = new BufferedImage(spec.width(), spec.height(), BufferedImage.TYPE_3BYTE_BGR);
+      BufferedImage img =
+          new BufferedImage(spec.width(), spec.height(), BufferedImage.TYPE_3BYTE_BGR);
       int samples = stereo[0].length;
       int written = 0;
       for (int f = 0; f < frames; f++) {
         SceneRenderer.draw(scene, f / (double) spec.fps(), f, img);
         r.record(converter.convert(img));
-        int target = (int) Math.min(samples, Math.round((f + 1) * spec.sampleRate() / (double) spec.fps()));
+        int target =
+            (int) Math.min(samples, Math.round((f + 1) * spec.sampleRate() / (double) spec.fps()));
         int n = target - written;
         if (n > 0) {
           float[] interleaved = new float[2 * n];

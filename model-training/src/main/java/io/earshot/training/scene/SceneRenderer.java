@@ -21,14 +21,19 @@ final class SceneRenderer {
   static BufferedImage background(SceneSpec spec, Random r) {
     BufferedImage bg = new BufferedImage(spec.width(), spec.height(), BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = bg.createGraphics();
-    Color top = Color.getHSBColor(r.nextFloat(), 0.2f + r.nextFloat() * 0.3f, 0.15f + r.nextFloat() * 0.35f);
-    Color bottom = Color.getHSBColor(r.nextFloat(), 0.2f + r.nextFloat() * 0.3f, 0.1f + r.nextFloat() * 0.3f);
+    Color top =
+        Color.getHSBColor(
+            r.nextFloat(), 0.2f + r.nextFloat() * 0.3f, 0.15f + r.nextFloat() * 0.35f);
+    Color bottom =
+        Color.getHSBColor(r.nextFloat(), 0.2f + r.nextFloat() * 0.3f, 0.1f + r.nextFloat() * 0.3f);
     g.setPaint(new GradientPaint(0, 0, top, 0, spec.height(), bottom));
     g.fillRect(0, 0, spec.width(), spec.height());
     // Low-contrast clutter so "the only thing on screen" is never a shortcut.
     int clutter = 5 + r.nextInt(15);
     for (int i = 0; i < clutter; i++) {
-      Color c = Color.getHSBColor(r.nextFloat(), 0.2f + r.nextFloat() * 0.3f, 0.2f + r.nextFloat() * 0.35f);
+      Color c =
+          Color.getHSBColor(
+              r.nextFloat(), 0.2f + r.nextFloat() * 0.3f, 0.2f + r.nextFloat() * 0.35f);
       g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 60 + r.nextInt(80)));
       int w = 10 + r.nextInt(spec.width() / 3);
       int h = 10 + r.nextInt(spec.height() / 3);
@@ -81,7 +86,8 @@ final class SceneRenderer {
           case FACE, BALL -> new Ellipse2D.Double(x, y, w, h);
           case BOX -> new Rectangle2D.Double(x, y, w, h);
           case HAND -> new RoundRectangle2D.Double(x, y + h * 0.35, w, h * 0.65, w * 0.3, w * 0.3);
-          case BOTTLE -> new RoundRectangle2D.Double(x, y + h * 0.25, w, h * 0.75, w * 0.4, w * 0.4);
+          case BOTTLE ->
+              new RoundRectangle2D.Double(x, y + h * 0.25, w, h * 0.75, w * 0.4, w * 0.4);
           case TRIANGLE -> polygon(new double[] {0.5, 1, 0}, new double[] {0, 1, 1}, x, y, w, h);
           case STAR -> star(x, y, w, h);
         };
@@ -105,7 +111,14 @@ final class SceneRenderer {
       case HAND -> {
         g.setColor(o.color);
         for (int f = 0; f < 4; f++) {
-          g.fill(new RoundRectangle2D.Double(x + w * (0.05 + f * 0.24), y + h * 0.05 * (f % 2), w * 0.18, h * 0.45, w * 0.15, w * 0.15));
+          g.fill(
+              new RoundRectangle2D.Double(
+                  x + w * (0.05 + f * 0.24),
+                  y + h * 0.05 * (f % 2),
+                  w * 0.18,
+                  h * 0.45,
+                  w * 0.15,
+                  w * 0.15));
         }
       }
       case BOTTLE -> {
@@ -116,15 +129,19 @@ final class SceneRenderer {
     }
   }
 
-  private static void texture(Graphics2D g, SceneObject o, Shape body, double x, double y, double w, double h) {
+  private static void texture(
+      Graphics2D g, SceneObject o, Shape body, double x, double y, double w, double h) {
     if (o.texture == SceneObject.Texture.PLAIN) {
       return;
     }
     Shape clip = g.getClip();
     g.clip(body);
     Color c = o.color;
-    g.setColor(new Color(
-        Math.max(0, c.getRed() - 28), Math.max(0, c.getGreen() - 28), Math.max(0, c.getBlue() - 28)));
+    g.setColor(
+        new Color(
+            Math.max(0, c.getRed() - 28),
+            Math.max(0, c.getGreen() - 28),
+            Math.max(0, c.getBlue() - 28)));
     double step = Math.max(3, w / 6);
     switch (o.texture) {
       case STRIPES -> {

@@ -56,18 +56,60 @@ public record SceneSpec(
   }
 
   public SceneSpec withSeconds(double s) {
-    return new SceneSpec(s, width, height, fps, sampleRate, minSources, maxSources, maxDistractors,
-        offScreenProbability, reverb, noise, alwaysOn, minFovDeg, maxFovDeg, hrtf);
+    return new SceneSpec(
+        s,
+        width,
+        height,
+        fps,
+        sampleRate,
+        minSources,
+        maxSources,
+        maxDistractors,
+        offScreenProbability,
+        reverb,
+        noise,
+        alwaysOn,
+        minFovDeg,
+        maxFovDeg,
+        hrtf);
   }
 
   public SceneSpec withHrtf(Path file) {
-    return new SceneSpec(seconds, width, height, fps, sampleRate, minSources, maxSources,
-        maxDistractors, offScreenProbability, reverb, noise, alwaysOn, minFovDeg, maxFovDeg, file);
+    return new SceneSpec(
+        seconds,
+        width,
+        height,
+        fps,
+        sampleRate,
+        minSources,
+        maxSources,
+        maxDistractors,
+        offScreenProbability,
+        reverb,
+        noise,
+        alwaysOn,
+        minFovDeg,
+        maxFovDeg,
+        file);
   }
 
   /** A single always-sounding visible source, no distractors, dry and noiseless. */
   public SceneSpec singleDrySource() {
-    return new SceneSpec(seconds, width, height, fps, sampleRate, 1, 1, 0, 0, false, false, true,
-        minFovDeg, maxFovDeg, hrtf);
+    return new SceneSpec(
+        seconds,
+        width,
+        height,
+        fps,
+        sampleRate,
+        1,
+        1,
+        0,
+        0,
+        false,
+        false,
+        true,
+        minFovDeg,
+        maxFovDeg,
+        hrtf);
   }
 }

@@ -45,8 +45,11 @@ public final class SofaHrtf implements Spatializer {
       double rate = rateData instanceof double[] d ? d[0] : ((Number) rateData).doubleValue();
       if (ir.length != positions.length || ir.length == 0 || ir[0].length != 2) {
         throw new IllegalArgumentException(
-            file + " is not a two-receiver SOFA HRIR set (Data.IR must be [M][2][N], got "
-                + ir.length + " measurements x " + (ir.length == 0 ? 0 : ir[0].length)
+            file
+                + " is not a two-receiver SOFA HRIR set (Data.IR must be [M][2][N], got "
+                + ir.length
+                + " measurements x "
+                + (ir.length == 0 ? 0 : ir[0].length)
                 + " receivers)");
       }
       List<Integer> horizontal = new ArrayList<>();
@@ -56,7 +59,8 @@ public final class SofaHrtf implements Spatializer {
         }
       }
       if (horizontal.isEmpty()) {
-        throw new IllegalArgumentException(file + " has no measurement within 10° of the horizontal plane");
+        throw new IllegalArgumentException(
+            file + " has no measurement within 10° of the horizontal plane");
       }
       double[] az = new double[horizontal.size()];
       float[][] l = new float[horizontal.size()][];
@@ -69,7 +73,8 @@ public final class SofaHrtf implements Spatializer {
       }
       return new SofaHrtf(file, az, l, r);
     } catch (ClassCastException e) {
-      throw new IllegalArgumentException(file + " has SOFA datasets of an unexpected shape: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          file + " has SOFA datasets of an unexpected shape: " + e.getMessage(), e);
     }
   }
 
@@ -120,12 +125,14 @@ public final class SofaHrtf implements Spatializer {
   }
 
   @Override
-  public void render(float[] mono, double[] azimuthDeg, int blockSize, float[] outLeft, float[] outRight) {
+  public void render(
+      float[] mono, double[] azimuthDeg, int blockSize, float[] outLeft, float[] outRight) {
     int previous = -1;
     for (int block = 0, start = 0; start < mono.length; block++, start += blockSize) {
       int current = nearest(azimuthDeg[Math.min(block, azimuthDeg.length - 1)]);
       int end = Math.min(mono.length, start + blockSize);
-      convolveBlock(mono, start, end, current, previous < 0 ? current : previous, outLeft, outRight);
+      convolveBlock(
+          mono, start, end, current, previous < 0 ? current : previous, outLeft, outRight);
       previous = current;
     }
   }

@@ -3,9 +3,9 @@ package io.earshot.training.scene;
 import java.util.Random;
 
 /**
- * Synthesises the dry mono signal of a sound source, with on/off activity so sources are not
- * always sounding. Each kind has a different spectrum and rhythm, so a model cannot rely on one
- * kind of sound to find left and right.
+ * Synthesises the dry mono signal of a sound source, with on/off activity so sources are not always
+ * sounding. Each kind has a different spectrum and rhythm, so a model cannot rely on one kind of
+ * sound to find left and right.
  */
 final class SoundSynth {
 
@@ -64,7 +64,8 @@ final class SoundSynth {
         double tt = i / rate;
         x[start + i] +=
             (float)
-                (amp * Math.exp(-tt / decay)
+                (amp
+                    * Math.exp(-tt / decay)
                     * (Math.sin(2 * Math.PI * resonance * tt) + 0.5 * (random.nextDouble() - 0.5)));
       }
       t += interval * (0.7 + random.nextDouble() * 0.6);
@@ -121,7 +122,8 @@ final class SoundSynth {
       for (int i = 0; i < len && pos + i < n; i++) {
         double t = i / rate;
         double env = Math.exp(-t / (noteLength * 0.6));
-        x[pos + i] += (float) (env * (Math.sin(2 * Math.PI * f * t) + 0.3 * Math.sin(4 * Math.PI * f * t)));
+        x[pos + i] +=
+            (float) (env * (Math.sin(2 * Math.PI * f * t) + 0.3 * Math.sin(4 * Math.PI * f * t)));
       }
       pos += len;
     }

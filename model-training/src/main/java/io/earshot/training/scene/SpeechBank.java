@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Speech for scenes: utterances spoken by Debian's espeak-ng with random voices, rates and
- * pitches, synthesised once per generator run and reused. When espeak-ng is not installed the bank
- * falls back to a formant babble (voiced pulses through vowel-like resonances with a syllable
- * rhythm) and says so once, so generation still works on a bare machine.
+ * Speech for scenes: utterances spoken by Debian's espeak-ng with random voices, rates and pitches,
+ * synthesised once per generator run and reused. When espeak-ng is not installed the bank falls
+ * back to a formant babble (voiced pulses through vowel-like resonances with a syllable rhythm) and
+ * says so once, so generation still works on a bare machine.
  */
 public final class SpeechBank {
 
@@ -53,7 +53,8 @@ public final class SpeechBank {
     }
     for (int i = 0; i < count; i++) {
       float[] u = bank.espeak ? bank.speak(random) : null;
-      bank.utterances.add(u != null ? u : babble(random, sampleRate, 2.5 + random.nextDouble() * 2));
+      bank.utterances.add(
+          u != null ? u : babble(random, sampleRate, 2.5 + random.nextDouble() * 2));
     }
     return bank;
   }
@@ -100,10 +101,14 @@ public final class SpeechBank {
       Process p =
           new ProcessBuilder(
                   "espeak-ng",
-                  "-v", VOICES[random.nextInt(VOICES.length)],
-                  "-s", String.valueOf(130 + random.nextInt(60)),
-                  "-p", String.valueOf(30 + random.nextInt(40)),
-                  "-w", wav.toString(),
+                  "-v",
+                  VOICES[random.nextInt(VOICES.length)],
+                  "-s",
+                  String.valueOf(130 + random.nextInt(60)),
+                  "-p",
+                  String.valueOf(30 + random.nextInt(40)),
+                  "-w",
+                  wav.toString(),
                   text.toString().trim())
               .redirectErrorStream(true)
               .start();
@@ -129,13 +134,16 @@ public final class SpeechBank {
     }
   }
 
-  static float[] readWav(File file, double targetRate) throws IOException, UnsupportedAudioFileException {
+  static float[] readWav(File file, double targetRate)
+      throws IOException, UnsupportedAudioFileException {
     try (AudioInputStream in = AudioSystem.getAudioInputStream(file)) {
       AudioFormat f = in.getFormat();
       byte[] bytes = in.readAllBytes();
       int channels = f.getChannels();
       int frames = bytes.length / (2 * channels);
-      ByteBuffer buf = ByteBuffer.wrap(bytes).order(f.isBigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer buf =
+          ByteBuffer.wrap(bytes)
+              .order(f.isBigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
       float[] mono = new float[frames];
       for (int i = 0; i < frames; i++) {
         mono[i] = buf.getShort(i * 2 * channels) / 32768f;
@@ -161,8 +169,12 @@ public final class SpeechBank {
         double pulse = (phase % 1.0) < 0.08 ? 1 : 0;
         double t = i / rate;
         out[pos + i] =
-            (float) (env * (0.4 * pulse + 0.3 * Math.sin(2 * Math.PI * f1 * t) * pulse
-                + 0.2 * Math.sin(2 * Math.PI * f2 * t) + 0.05 * (random.nextDouble() - 0.5)));
+            (float)
+                (env
+                    * (0.4 * pulse
+                        + 0.3 * Math.sin(2 * Math.PI * f1 * t) * pulse
+                        + 0.2 * Math.sin(2 * Math.PI * f2 * t)
+                        + 0.05 * (random.nextDouble() - 0.5)));
       }
       pos += syllable + (int) (random.nextDouble() * 0.08 * rate);
     }

@@ -49,7 +49,8 @@ public final class SphericalHeadModel implements Spatializer {
   }
 
   @Override
-  public void render(float[] mono, double[] azimuthDeg, int blockSize, float[] left, float[] right) {
+  public void render(
+      float[] mono, double[] azimuthDeg, int blockSize, float[] left, float[] right) {
     renderEar(mono, azimuthDeg, blockSize, -90, left);
     renderEar(mono, azimuthDeg, blockSize, 90, right);
   }

@@ -9,10 +9,25 @@ class AugmentTest {
   @Test
   void shouldMirrorFramesAndKeepColoursWhenMirroring() {
     // 1 frame, 4x1 pixels: red, green, blue, white.
-    byte[] src = {(byte) 255, 0, 0, 0, (byte) 255, 0, 0, 0, (byte) 255, (byte) 255, (byte) 255, (byte) 255};
+    byte[] src = {
+      (byte) 255, 0, 0, 0, (byte) 255, 0, 0, 0, (byte) 255, (byte) 255, (byte) 255, (byte) 255
+    };
     byte[] out = Augment.cropAndColor(src, 1, 4, 1, 0, 0, 4, 1, true, 0, 1, 1);
 
-    assertThat(out).containsExactly((byte) 255, (byte) 255, (byte) 255, 0, 0, (byte) 255, 0, (byte) 255, 0, (byte) 255, 0, 0);
+    assertThat(out)
+        .containsExactly(
+            (byte) 255,
+            (byte) 255,
+            (byte) 255,
+            0,
+            0,
+            (byte) 255,
+            0,
+            (byte) 255,
+            0,
+            (byte) 255,
+            0,
+            0);
   }
 
   @Test

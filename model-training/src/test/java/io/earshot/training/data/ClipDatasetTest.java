@@ -17,7 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The reader on generated scenes plus a mono, a silent, a video-only, a corrupt and a short file. */
+/**
+ * The reader on generated scenes plus a mono, a silent, a video-only, a corrupt and a short file.
+ */
 class ClipDatasetTest {
 
   @TempDir static Path dir;
@@ -28,16 +30,49 @@ class ClipDatasetTest {
     videos = Files.createDirectories(dir.resolve("videos"));
     new SceneGenerator(SceneSpec.defaults().withSeconds(7), 5)
         .generateAll(videos.resolve("scenes"), 12, 77, 2, n -> {});
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=6",
-        "-f", "lavfi", "-i", "sine=frequency=440:duration=6", "-ac", "1", "-shortest",
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=320x240:rate=25:duration=6",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:duration=6",
+        "-ac",
+        "1",
+        "-shortest",
         videos.resolve("mono.mp4").toString());
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=6",
-        "-f", "lavfi", "-i", "anullsrc=channel_layout=stereo:sample_rate=48000", "-shortest",
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=320x240:rate=25:duration=6",
+        "-f",
+        "lavfi",
+        "-i",
+        "anullsrc=channel_layout=stereo:sample_rate=48000",
+        "-shortest",
         videos.resolve("silent.mp4").toString());
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=6", "-an",
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=320x240:rate=25:duration=6",
+        "-an",
         videos.resolve("no-audio.mp4").toString());
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=2",
-        "-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-ac", "2", "-shortest",
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=320x240:rate=25:duration=2",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:duration=2",
+        "-ac",
+        "2",
+        "-shortest",
         videos.resolve("short.mp4").toString());
     byte[] noise = new byte[40_000];
     new java.util.Random(3).nextBytes(noise);
@@ -75,7 +110,8 @@ class ClipDatasetTest {
 
     Map<String, String> skipped = new HashMap<>();
     dataset.report().skipped().forEach(s -> skipped.put(s.file(), s.reason()));
-    assertThat(skipped).containsOnlyKeys("mono.mp4", "silent.mp4", "no-audio.mp4", "corrupt.mp4", "short.mp4");
+    assertThat(skipped)
+        .containsOnlyKeys("mono.mp4", "silent.mp4", "no-audio.mp4", "corrupt.mp4", "short.mp4");
     assertThat(skipped.get("mono.mp4")).contains("mono");
     assertThat(skipped.get("silent.mp4")).contains("silent");
     assertThat(skipped.get("no-audio.mp4")).contains("no audio track");
@@ -93,10 +129,12 @@ class ClipDatasetTest {
     List<Clip> clips = all(dataset);
     ClipSpec spec = dataset.config().clip();
 
-    assertThat(clips).allSatisfy(c -> {
-      assertThat(c.rgb()).hasSize(spec.frames() * spec.height() * spec.width() * 3);
-      assertThat(c.audio()).hasSize(spec.samples() * 2);
-    });
+    assertThat(clips)
+        .allSatisfy(
+            c -> {
+              assertThat(c.rgb()).hasSize(spec.frames() * spec.height() * spec.width() * 3);
+              assertThat(c.audio()).hasSize(spec.samples() * 2);
+            });
     double swapped = clips.stream().filter(Clip::swapped).count() / (double) clips.size();
     assertThat(swapped).isCloseTo(0.5, within(0.2));
     long mirrored = clips.stream().filter(c -> c.split() == Split.TRAIN && c.mirrored()).count();
@@ -122,8 +160,10 @@ class ClipDatasetTest {
       assertThat(c.split()).isEqualTo(a.splitOf(videos.resolve(c.videoId())));
       assertThat(labels.get(c.videoId() + "#" + c.index())).isEqualTo(c.swapped());
     }
-    assertThat(a.videos().stream().map(a::splitOf).toList()).isEqualTo(b.videos().stream().map(b::splitOf).toList());
-    assertThat(a.videos().stream().map(a::splitOf).toList()).isNotEqualTo(other.videos().stream().map(other::splitOf).toList());
+    assertThat(a.videos().stream().map(a::splitOf).toList())
+        .isEqualTo(b.videos().stream().map(b::splitOf).toList());
+    assertThat(a.videos().stream().map(a::splitOf).toList())
+        .isNotEqualTo(other.videos().stream().map(other::splitOf).toList());
     assertThat(a.videos(Split.TRAIN)).isNotEmpty();
   }
 
@@ -148,7 +188,9 @@ class ClipDatasetTest {
         crossL += Math.abs(c.audio()[2 * i] - original[1][offset + i]);
       }
       if (c.swapped()) {
-        assertThat(crossL).as("swapped clip: left carries the original right").isLessThan(sameL * 0.2);
+        assertThat(crossL)
+            .as("swapped clip: left carries the original right")
+            .isLessThan(sameL * 0.2);
         checkedSwapped++;
       } else {
         assertThat(sameL).as("original clip: left stays left").isLessThan(crossL * 0.2);

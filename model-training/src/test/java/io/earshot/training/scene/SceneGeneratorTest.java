@@ -49,7 +49,8 @@ class SceneGeneratorTest {
   }
 
   /** Each unoccluded visible object shows its colour at its box centre. */
-  private static int checkObjects(GroundTruth truth, GroundTruth.FrameTruth frame, BufferedImage img) {
+  private static int checkObjects(
+      GroundTruth truth, GroundTruth.FrameTruth frame, BufferedImage img) {
     int checked = 0;
     List<GroundTruth.ObjectTruth> objs = frame.objects();
     for (int i = 0; i < objs.size(); i++) {
@@ -57,13 +58,21 @@ class SceneGeneratorTest {
       double[] b = o.box();
       double cx = b[0] + b[2] / 2;
       double cy = b[1] + b[3] / 2;
-      if (!o.visible() || b[0] < 0 || b[1] < 0 || b[0] + b[2] > img.getWidth() || b[1] + b[3] > img.getHeight()) {
+      if (!o.visible()
+          || b[0] < 0
+          || b[1] < 0
+          || b[0] + b[2] > img.getWidth()
+          || b[1] + b[3] > img.getHeight()) {
         continue;
       }
       boolean occluded = false;
       for (int j = i + 1; j < objs.size(); j++) {
         double[] c = objs.get(j).box();
-        if (objs.get(j).visible() && cx > c[0] - 4 && cx < c[0] + c[2] + 4 && cy > c[1] - 4 && cy < c[1] + c[3] + 4) {
+        if (objs.get(j).visible()
+            && cx > c[0] - 4
+            && cx < c[0] + c[2] + 4
+            && cy > c[1] - 4
+            && cy < c[1] + c[3] + 4) {
           occluded = true;
         }
       }
@@ -74,8 +83,13 @@ class SceneGeneratorTest {
       double[] mean = meanColor(img, (int) cx, (int) cy, 2);
       double dist = Math.sqrt(sq(mean[0] - rgb[0]) + sq(mean[1] - rgb[1]) + sq(mean[2] - rgb[2]));
       assertThat(dist)
-          .as("object %d (%s) at frame %d: drawn %s vs truth %s", o.id(), truth.object(o.id()).kind(), frame.index(),
-              java.util.Arrays.toString(mean), java.util.Arrays.toString(rgb))
+          .as(
+              "object %d (%s) at frame %d: drawn %s vs truth %s",
+              o.id(),
+              truth.object(o.id()).kind(),
+              frame.index(),
+              java.util.Arrays.toString(mean),
+              java.util.Arrays.toString(rgb))
           .isLessThan(60);
       checked++;
     }
@@ -103,7 +117,8 @@ class SceneGeneratorTest {
 
   @Test
   void shouldMakeRightLouderWhenSourceIsRightAndReverseAfterSwap() throws Exception {
-    SceneGenerator generator = new SceneGenerator(SceneSpec.defaults().withSeconds(8).singleDrySource(), 3);
+    SceneGenerator generator =
+        new SceneGenerator(SceneSpec.defaults().withSeconds(8).singleDrySource(), 3);
     assertPhysics(levelVersusPosition(generator, 5));
   }
 
@@ -124,7 +139,8 @@ class SceneGeneratorTest {
       hdf.putDataset("Something", new double[] {1, 2, 3});
     }
     assertThatThrownBy(() -> SofaHrtf.load(bogus, 48_000)).hasMessageContaining("Data.IR");
-    assertThatThrownBy(() -> SofaHrtf.load(dir.resolve("none.sofa"), 48_000)).hasMessageContaining("not found");
+    assertThatThrownBy(() -> SofaHrtf.load(dir.resolve("none.sofa"), 48_000))
+        .hasMessageContaining("not found");
   }
 
   /**
@@ -156,7 +172,8 @@ class SceneGeneratorTest {
    * swapped channels; scenes whose source barely moves get NaN. The slope differs between sound
    * kinds (a low tone is hardly shadowed by the head), so scenes are judged one by one.
    */
-  private List<double[]> levelVersusPosition(SceneGenerator generator, int scenes) throws Exception {
+  private List<double[]> levelVersusPosition(SceneGenerator generator, int scenes)
+      throws Exception {
     List<double[]> results = new ArrayList<>();
     for (int s = 0; s < scenes; s++) {
       SceneGenerator.Generated g = generator.generate(dir, "phys-" + s, 500 + s);
@@ -204,7 +221,9 @@ class SceneGeneratorTest {
       }
       if (Math.abs(s[2] - 0.5) > 0.15 && Math.abs(s[3]) > 0.3) {
         // On average the louder side is the side the object is on.
-        assertThat(Math.signum(s[3])).as("louder side for mean x %.2f", s[2]).isEqualTo(Math.signum(s[2] - 0.5));
+        assertThat(Math.signum(s[3]))
+            .as("louder side for mean x %.2f", s[2])
+            .isEqualTo(Math.signum(s[2] - 0.5));
         judged++;
       }
     }
@@ -281,17 +300,21 @@ class SceneGeneratorTest {
     GroundTruth b = new SceneGenerator(spec, 9).generate(dir, "b", 42).truth();
     GroundTruth c = new SceneGenerator(spec, 9).generate(dir, "c", 43).truth();
 
-    assertThat(Files.readString(dir.resolve("a.json"))).isEqualTo(Files.readString(dir.resolve("b.json")));
-    assertThat(Files.readString(dir.resolve("a.json"))).isNotEqualTo(Files.readString(dir.resolve("c.json")));
+    assertThat(Files.readString(dir.resolve("a.json")))
+        .isEqualTo(Files.readString(dir.resolve("b.json")));
+    assertThat(Files.readString(dir.resolve("a.json")))
+        .isNotEqualTo(Files.readString(dir.resolve("c.json")));
     assertThat(a.objects()).hasSameSizeAs(b.objects());
     assertThat(c.seed()).isEqualTo(43);
   }
 
   @Test
   void shouldDecodeWithDebianFfmpegWhenGenerated() throws Exception {
-    SceneGenerator.Generated g = new SceneGenerator(SceneSpec.defaults().withSeconds(2), 1).generate(dir, "ff", 7);
+    SceneGenerator.Generated g =
+        new SceneGenerator(SceneSpec.defaults().withSeconds(2), 1).generate(dir, "ff", 7);
     Process p =
-        new ProcessBuilder("ffmpeg", "-v", "error", "-nostdin", "-i", g.video().toString(), "-f", "null", "-")
+        new ProcessBuilder(
+                "ffmpeg", "-v", "error", "-nostdin", "-i", g.video().toString(), "-f", "null", "-")
             .redirectErrorStream(true)
             .start();
     String out = new String(p.getInputStream().readAllBytes());
