@@ -36,6 +36,7 @@ class BinaryMetricsTest {
     m.add(false, 0.2);
     // Pairs (pos, neg): (0.8,0.5) ok, (0.8,0.2) ok, (0.3,0.5) wrong, (0.3,0.2) ok -> 3/4.
     assertThat(m.rocAuc()).isCloseTo(0.75, within(1e-9));
-    assertThat(m.accuracy()).isCloseTo(0.75, within(1e-9));
+    // At threshold 0.5: 0.8 and 0.2 right, 0.3 (positive) and 0.5 (negative, >= 0.5) wrong.
+    assertThat(m.accuracy()).isCloseTo(0.5, within(1e-9));
   }
 }
