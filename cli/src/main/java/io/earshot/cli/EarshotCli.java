@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       GenerateCommand.class,
       DatasetCommand.class,
+      PublishCommand.class,
       BenchCommand.class,
       TestCommand.class,
       CommandLine.HelpCommand.class

@@ -46,7 +46,8 @@ final class SampleVideo {
   static Path write(Path file, double seconds, double swapAtSeconds, long seed)
       throws FrameRecorder.Exception {
     Random random = new Random(seed);
-    org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+    org.bytedeco.ffmpeg.global.avutil.av_log_set_level(
+        org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
     try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), WIDTH, HEIGHT, 2);
         Java2DFrameConverter converter = new Java2DFrameConverter()) {
       r.setFormat("mp4");

@@ -7,9 +7,9 @@ package io.earshot.domain;
  * <p>Per frame, the visual position is the centroid of the motion between consecutive frames (or,
  * without motion, of the pixels that differ most from the frame's mean colour); the audio
  * lateralisation combines the level difference of the high-passed channels with the delay that
- * maximises their cross-correlation. Their agreement over the clip, weighted by loudness and by
- * how far off-centre the object is, becomes the flip probability through a logistic. Clips with
- * nothing off-centre to see or hear give 0.5.
+ * maximises their cross-correlation. Their agreement over the clip, weighted by loudness and by how
+ * far off-centre the object is, becomes the flip probability through a logistic. Clips with nothing
+ * off-centre to see or hear give 0.5.
  *
  * <p>It is also Earshot's audio-only source position estimate ({@link #audioPosition}).
  */
@@ -17,7 +17,11 @@ public final class ClassicalFlipDetector {
 
   /** Per-clip result. */
   public record Result(
-      double flipProbability, double agreement, double audioPosition, double visualPosition, double confidence) {}
+      double flipProbability,
+      double agreement,
+      double audioPosition,
+      double visualPosition,
+      double confidence) {}
 
   private static final double GAIN = 5.0;
   private static final double MAX_ITD_SECONDS = 0.0008;
@@ -119,7 +123,9 @@ public final class ClassicalFlipDetector {
     return new double[] {lateral, energy};
   }
 
-  /** Horizontal centroid (0..1) of what moves or stands out in each frame; NaN when nothing does. */
+  /**
+   * Horizontal centroid (0..1) of what moves or stands out in each frame; NaN when nothing does.
+   */
   static double[] visualPositions(byte[] rgb, int frames, int height, int width) {
     double[] x = new double[frames];
     int frameBytes = height * width * 3;

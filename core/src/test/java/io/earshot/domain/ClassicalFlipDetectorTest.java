@@ -44,8 +44,7 @@ class ClassicalFlipDetectorTest {
   }
 
   private static ClassicalFlipDetector.Result score(Object[] clip) {
-    return new ClassicalFlipDetector(RATE, 6)
-        .score((byte[]) clip[0], T, H, W, (float[]) clip[1]);
+    return new ClassicalFlipDetector(RATE, 6).score((byte[]) clip[0], T, H, W, (float[]) clip[1]);
   }
 
   @Test

@@ -111,7 +111,8 @@ public final class TestMedia {
 
   public static Path write(Path file, Spec spec) throws Exception {
     int channels = spec.withAudio() ? spec.channels() : 0;
-    org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+    org.bytedeco.ffmpeg.global.avutil.av_log_set_level(
+        org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
     try (FFmpegFrameRecorder r =
             new FFmpegFrameRecorder(file.toFile(), spec.width(), spec.height(), channels);
         Java2DFrameConverter converter = new Java2DFrameConverter()) {

@@ -1,8 +1,8 @@
 package io.earshot.training.release;
 
 /**
- * What a model consumes: the serving side builds exactly this from the stream, and a loader
- * refuses a model whose contract differs from what the job can feed.
+ * What a model consumes: the serving side builds exactly this from the stream, and a loader refuses
+ * a model whose contract differs from what the job can feed.
  *
  * @param clipSeconds clip length
  * @param fps frames per second
@@ -13,7 +13,13 @@ package io.earshot.training.release;
  * @param channels audio channels
  */
 public record InputContract(
-    double clipSeconds, double fps, int frames, int height, int width, int sampleRate, int channels) {
+    double clipSeconds,
+    double fps,
+    int frames,
+    int height,
+    int width,
+    int sampleRate,
+    int channels) {
 
   /** Differences from another contract, one line each; empty when they match. */
   public java.util.List<String> differences(InputContract other) {

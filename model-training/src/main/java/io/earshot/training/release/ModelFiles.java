@@ -39,7 +39,11 @@ public final class ModelFiles {
   public static String digest(Map<String, String> hashes) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
-      new TreeMap<>(hashes).forEach((k, v) -> md.update((k + "=" + v + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      new TreeMap<>(hashes)
+          .forEach(
+              (k, v) ->
+                  md.update(
+                      (k + "=" + v + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       return HexFormat.of().formatHex(md.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -47,7 +51,8 @@ public final class ModelFiles {
   }
 
   public static String sha256(Path file) {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+    try (InputStream in =
+        new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
       byte[] buf = new byte[1 << 16];
       while (in.read(buf) >= 0) {
         // digesting
@@ -61,8 +66,8 @@ public final class ModelFiles {
   }
 
   /**
-   * Checks that the directory holds exactly the files its metadata lists, with the same hashes,
-   * and that its input contract is the expected one (when given).
+   * Checks that the directory holds exactly the files its metadata lists, with the same hashes, and
+   * that its input contract is the expected one (when given).
    *
    * @return the metadata
    * @throws InvalidModelException naming every mismatch
@@ -79,7 +84,14 @@ public final class ModelFiles {
       if (got == null) {
         problems.add("missing file " + e.getKey());
       } else if (!got.equals(e.getValue())) {
-        problems.add("file " + e.getKey() + " changed (sha256 " + got.substring(0, 12) + "..., expected " + e.getValue().substring(0, 12) + "...)");
+        problems.add(
+            "file "
+                + e.getKey()
+                + " changed (sha256 "
+                + got.substring(0, 12)
+                + "..., expected "
+                + e.getValue().substring(0, 12)
+                + "...)");
       }
     }
     for (String extra : actual.keySet()) {

@@ -47,7 +47,10 @@ public record ModelMetadata(
     Path file = modelDir.resolve(FILE_NAME);
     if (!Files.isRegularFile(file)) {
       throw new InvalidModelException(
-          modelDir + " is not an Earshot model: " + FILE_NAME + " is missing (export it with ./earshot train)");
+          modelDir
+              + " is not an Earshot model: "
+              + FILE_NAME
+              + " is missing (export it with ./earshot train)");
     }
     try {
       return JSON.readValue(file.toFile(), ModelMetadata.class);
@@ -57,12 +60,32 @@ public record ModelMetadata(
   }
 
   public ModelMetadata withFiles(Map<String, String> hashes) {
-    return new ModelMetadata(formatVersion, name, version, config, createdAt, input, signatureFlip,
-        signatureEmbed, training, metrics, hashes);
+    return new ModelMetadata(
+        formatVersion,
+        name,
+        version,
+        config,
+        createdAt,
+        input,
+        signatureFlip,
+        signatureEmbed,
+        training,
+        metrics,
+        hashes);
   }
 
   public ModelMetadata withMetrics(Map<String, Double> m) {
-    return new ModelMetadata(formatVersion, name, version, config, createdAt, input, signatureFlip,
-        signatureEmbed, training, m, files);
+    return new ModelMetadata(
+        formatVersion,
+        name,
+        version,
+        config,
+        createdAt,
+        input,
+        signatureFlip,
+        signatureEmbed,
+        training,
+        m,
+        files);
   }
 }

@@ -22,8 +22,18 @@ class ModelFilesTest {
     Files.createDirectories(m.resolve("variables"));
     Files.writeString(m.resolve("variables/variables.index"), "index");
     ModelMetadata meta =
-        new ModelMetadata(1, "flip-detector", "v1", "cpu", "2026-11-22T00:00:00Z", CONTRACT, "flip",
-            "embed", Map.of("seed", 1), Map.of("accuracy", 0.97), Map.of());
+        new ModelMetadata(
+            1,
+            "flip-detector",
+            "v1",
+            "cpu",
+            "2026-11-22T00:00:00Z",
+            CONTRACT,
+            "flip",
+            "embed",
+            Map.of("seed", 1),
+            Map.of("accuracy", 0.97),
+            Map.of());
     meta.withFiles(ModelFiles.hashes(m)).write(m);
     return m;
   }
@@ -53,7 +63,8 @@ class ModelFilesTest {
 
   @Test
   void shouldExplainWhenDirectoryIsNotAModel() {
-    assertThatThrownBy(() -> ModelFiles.verify(dir, CONTRACT)).hasMessageContaining("earshot-model.json is missing");
+    assertThatThrownBy(() -> ModelFiles.verify(dir, CONTRACT))
+        .hasMessageContaining("earshot-model.json is missing");
     assertThat(CONTRACT.differences(CONTRACT)).isEqualTo(List.of());
   }
 }
