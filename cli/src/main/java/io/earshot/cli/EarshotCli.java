@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       GenerateCommand.class,
       DatasetCommand.class,
+      EvaluateCommand.class,
+      ScoreCommand.class,
       PublishCommand.class,
       BenchCommand.class,
       TestCommand.class,

@@ -1,0 +1,134 @@
+package io.earshot.cli;
+
+import io.earshot.training.data.ClipDataset;
+import io.earshot.training.data.ClipSpec;
+import io.earshot.training.data.DatasetConfig;
+import io.earshot.training.data.Split;
+import io.earshot.training.eval.ChanceScorer;
+import io.earshot.training.eval.ClassicalScorer;
+import io.earshot.training.eval.Evaluation;
+import io.earshot.training.eval.FlipScorer;
+import io.earshot.training.scene.SceneGenerator;
+import io.earshot.training.scene.SceneSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./earshot evaluate}: the model and its baselines on the same held-out clips. */
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description =
+        "Evaluate a model next to its baselines (chance, classical interaural-cue detector) on the"
+            + " same clips: accuracy and ROC AUC, as a table and JSON.")
+final class EvaluateCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--model",
+      required = true,
+      description = "Model directory, or 'classical' to evaluate the baselines only.")
+  String model;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  static final class Source {
+    @Option(names = "--videos", description = "Directory of your videos (all splits are used).")
+    Path videos;
+
+    @Option(names = "--generate", description = "Generate this many held-out scenes.")
+    Integer generate;
+  }
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1000003",
+      description = "Seed of generated held-out scenes (never a training seed).")
+  long seed;
+
+  @Option(names = "--seconds", defaultValue = "9", description = "Length of generated scenes.")
+  double seconds;
+
+  @Option(
+      names = "--out",
+      description =
+          "Write the JSON result here (default: evaluation.json in the model directory or the current directory).")
+  Path out;
+
+  @Option(
+      names = "--size",
+      defaultValue = "112",
+      description = "Frame size when evaluating baselines only.")
+  int size;
+
+  @Override
+  public Integer call() throws Exception {
+    Path videos = source.videos;
+    Path temp = null;
+    if (source.generate != null) {
+      temp = Files.createTempDirectory("earshot-eval-");
+      videos = temp;
+      System.err.printf("generating %d held-out scenes (seed %d)...%n", source.generate, seed);
+      new SceneGenerator(SceneSpec.defaults().withSeconds(seconds), seed)
+          .generateAll(
+              videos, source.generate, seed, Runtime.getRuntime().availableProcessors(), n -> {});
+    }
+    List<FlipScorer> scorers = new ArrayList<>();
+    try {
+      FlipScorer main = Scorers.open(model);
+      ClipSpec spec =
+          main instanceof ScoreCommand.ModelInput m
+              ? m.clipSpec()
+              : new ClipSpec(3, 6, size, size, 16_000);
+      if (!(main instanceof ClassicalScorer)) {
+        scorers.add(main);
+      } else {
+        main.close();
+      }
+      scorers.add(new ClassicalScorer());
+      scorers.add(new ChanceScorer(seed));
+      DatasetConfig config =
+          DatasetConfig.defaults()
+              .withClip(spec)
+              .withAugment(false)
+              .withSplits(0, 0)
+              .withSeed(seed);
+      ClipDataset dataset = ClipDataset.open(videos, config);
+      List<Evaluation.Row> rows = Evaluation.run(dataset, List.of(Split.TEST), scorers, 16);
+      System.out.print(Evaluation.table(rows));
+      Map<String, Object> context = new LinkedHashMap<>();
+      context.put("model", model);
+      context.put(
+          "data",
+          source.generate != null
+              ? "generated " + source.generate + " scenes, seed " + seed
+              : videos.toString());
+      context.put("skipped", dataset.report().skipped());
+      Path json =
+          out != null
+              ? out
+              : (Files.isDirectory(Path.of(model))
+                  ? Path.of(model, "evaluation.json")
+                  : Path.of("evaluation.json"));
+      Evaluation.writeJson(rows, context, json);
+      System.out.println("written " + json);
+      return 0;
+    } finally {
+      for (FlipScorer s : scorers) {
+        s.close();
+      }
+      if (temp != null) {
+        try (var files = Files.walk(temp)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.earshot.training.data;
+
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/** Sliding clips of one video as they are, for scoring (no label, no swap, no augmentation). */
+public final class VideoClips {
+
+  private VideoClips() {}
+
+  /** Result of reading one video. */
+  public record Summary(int clips, int silentClips, String warning) {}
+
+  /**
+   * Streams the video's clips, centre-cropped to the spec, to {@code sink}.
+   *
+   * @throws UnusableVideoException when the video cannot be scored (mono, no audio, corrupt, ...)
+   */
+  public static Summary forEach(
+      Path video, ClipSpec spec, double hopSeconds, double silenceRms, Consumer<Clip> sink)
+      throws UnusableVideoException {
+    int decodeW = ((int) Math.round(spec.width() / 0.875) + 1) / 2 * 2;
+    int decodeH = ((int) Math.round(spec.height() / 0.875) + 1) / 2 * 2;
+    int clips = 0;
+    int silent = 0;
+    try (VideoClipReader reader = new VideoClipReader(video, spec, decodeW, decodeH, hopSeconds)) {
+      VideoClipReader.RawClip raw;
+      while ((raw = reader.next()) != null) {
+        double rms = 0;
+        for (float v : raw.audio()) {
+          rms += v * (double) v;
+        }
+        rms = Math.sqrt(rms / Math.max(1, raw.audio().length));
+        if (rms < silenceRms) {
+          silent++;
+          sink.accept(
+              new Clip(
+                  video.getFileName().toString(),
+                  raw.index(),
+                  raw.startSeconds(),
+                  Split.TEST,
+                  false,
+                  false,
+                  spec,
+                  null,
+                  null));
+          continue;
+        }
+        byte[] rgb =
+            Augment.cropAndColor(
+                raw.rgb(),
+                spec.frames(),
+                decodeW,
+                decodeH,
+                (decodeW - spec.width()) / 2,
+                (decodeH - spec.height()) / 2,
+                spec.width(),
+                spec.height(),
+                false,
+                0,
+                1,
+                1);
+        sink.accept(
+            new Clip(
+                video.getFileName().toString(),
+                raw.index(),
+                raw.startSeconds(),
+                Split.TEST,
+                false,
+                false,
+                spec,
+                rgb,
+                raw.audio()));
+        clips++;
+      }
+      return new Summary(clips, silent, reader.warning());
+    }
+  }
+}

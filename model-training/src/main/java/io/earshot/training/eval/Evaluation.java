@@ -1,0 +1,101 @@
+package io.earshot.training.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.earshot.training.data.Clip;
+import io.earshot.training.data.ClipDataset;
+import io.earshot.training.data.Split;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scores the same clips with every scorer, side by side, and reports accuracy and ROC AUC for each:
+ * the model and its baselines are measured on identical data in one pass.
+ */
+public final class Evaluation {
+
+  /** One scorer's numbers. */
+  public record Row(
+      String scorer, int clips, double accuracy, double rocAuc, double clipsPerSecond) {}
+
+  private Evaluation() {}
+
+  /** Evaluates on the given splits of the dataset (batches of {@code batch} clips). */
+  public static List<Row> run(
+      ClipDataset dataset, List<Split> splits, List<FlipScorer> scorers, int batch) {
+    List<BinaryMetrics> metrics = new ArrayList<>();
+    long[] nanos = new long[scorers.size()];
+    for (int i = 0; i < scorers.size(); i++) {
+      metrics.add(new BinaryMetrics());
+    }
+    List<Clip> pending = new ArrayList<>();
+    Runnable flush =
+        () -> {
+          for (int s = 0; s < scorers.size(); s++) {
+            long t = System.nanoTime();
+            double[] p = scorers.get(s).score(pending);
+            nanos[s] += System.nanoTime() - t;
+            for (int i = 0; i < p.length; i++) {
+              metrics.get(s).add(pending.get(i).swapped(), p[i]);
+            }
+          }
+          pending.clear();
+        };
+    for (Split split : splits) {
+      dataset.forEach(
+          split,
+          0,
+          c -> {
+            pending.add(c);
+            if (pending.size() >= batch) {
+              flush.run();
+            }
+          },
+          n -> {});
+    }
+    if (!pending.isEmpty()) {
+      flush.run();
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int s = 0; s < scorers.size(); s++) {
+      BinaryMetrics m = metrics.get(s);
+      rows.add(
+          new Row(
+              scorers.get(s).name(),
+              m.count(),
+              m.accuracy(),
+              m.rocAuc(),
+              m.count() / Math.max(1e-9, nanos[s] / 1e9)));
+    }
+    return rows;
+  }
+
+  public static String table(List<Row> rows) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            "%-44s %7s %9s %8s %10s%n", "scorer", "clips", "accuracy", "ROC AUC", "clips/s"));
+    for (Row r : rows) {
+      sb.append(
+          String.format(
+              "%-44s %7d %8.1f%% %8.3f %10.1f%n",
+              r.scorer(), r.clips(), 100 * r.accuracy(), r.rocAuc(), r.clipsPerSecond()));
+    }
+    return sb.toString();
+  }
+
+  public static void writeJson(List<Row> rows, Map<String, Object> context, Path file) {
+    Map<String, Object> json = new LinkedHashMap<>(context);
+    json.put("results", rows);
+    try {
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+}

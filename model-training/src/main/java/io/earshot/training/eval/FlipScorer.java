@@ -1,0 +1,16 @@
+package io.earshot.training.eval;
+
+import io.earshot.training.data.Clip;
+import java.util.List;
+
+/** Anything that gives a flip probability per clip: the network or a baseline. */
+public interface FlipScorer extends AutoCloseable {
+
+  String name();
+
+  /** Probability that each clip's channels are swapped, in order. */
+  double[] score(List<Clip> clips);
+
+  @Override
+  default void close() {}
+}
