@@ -1,2 +1,5 @@
-/** Earshot model training: scene generator, dataset, network, training, export (to come). */
+/**
+ * Earshot model training: the network and its TensorFlow foundation ({@code tf}, {@code model});
+ * scene generator, dataset and training CLI to come.
+ */
 package io.earshot.training;

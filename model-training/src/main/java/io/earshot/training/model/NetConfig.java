@@ -1,0 +1,192 @@
+package io.earshot.training.model;
+
+import io.earshot.training.tf.AudioFrontEndConfig;
+import java.util.List;
+
+/**
+ * Sizes and training hyper-parameters of the {@link SpatialAlignmentNet}.
+ *
+ * <p>The visual stream is a stack of 3x3 stride-2 convolutions ({@code visualChannels}, one entry
+ * per layer); the audio stream is a 3x3 stride-2 stem followed by one stage per {@code
+ * audioChannels} entry (stride-2 projection for all but the first, then a residual block with
+ * squeeze-and-excitation); fusion is a stack of 1x1 convolutions ({@code fusionChannels}).
+ *
+ * @param name a label for logs and model metadata
+ * @param frameSize frames are square, {@code frameSize x frameSize} RGB
+ * @param clipSeconds clip length
+ * @param frameRate video frames per second (the paper samples 6 fps)
+ * @param inputAudioChannels audio channels fed to the network (2 for stereo)
+ * @param frontEnd STFT and mel parameters
+ * @param visualChannels output channels of each visual convolution
+ * @param audioChannels output channels of each audio stage
+ * @param seReduction squeeze-and-excitation bottleneck ratio
+ * @param fusionChannels output channels of each 1x1 fusion convolution
+ * @param learningRate default learning rate (a schedule may feed another one per step)
+ * @param momentum SGD momentum
+ * @param weightDecay L2 coefficient on convolution and dense kernels (not biases)
+ * @param batchNormMomentum decay of batch normalisation's moving mean and variance
+ * @param seed seed of the weight initialisers
+ */
+public record NetConfig(
+    String name,
+    int frameSize,
+    double clipSeconds,
+    double frameRate,
+    int inputAudioChannels,
+    AudioFrontEndConfig frontEnd,
+    List<Integer> visualChannels,
+    List<Integer> audioChannels,
+    int seReduction,
+    List<Integer> fusionChannels,
+    float learningRate,
+    float momentum,
+    float weightDecay,
+    float batchNormMomentum,
+    long seed) {
+
+  public NetConfig {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("name must not be blank");
+    }
+    require(frameSize > 0, "frameSize", frameSize);
+    require(clipSeconds > 0, "clipSeconds", clipSeconds);
+    require(frameRate > 0, "frameRate", frameRate);
+    require(inputAudioChannels > 0, "inputAudioChannels", inputAudioChannels);
+    if (frontEnd == null) {
+      throw new IllegalArgumentException("frontEnd must not be null");
+    }
+    visualChannels = positiveList(visualChannels, "visualChannels");
+    audioChannels = positiveList(audioChannels, "audioChannels");
+    fusionChannels = positiveList(fusionChannels, "fusionChannels");
+    require(seReduction > 0, "seReduction", seReduction);
+    require(learningRate > 0, "learningRate", learningRate);
+    require(momentum >= 0 && momentum < 1, "momentum", momentum);
+    require(weightDecay >= 0, "weightDecay", weightDecay);
+    require(
+        batchNormMomentum >= 0 && batchNormMomentum < 1, "batchNormMomentum", batchNormMomentum);
+    int frames = Math.round((float) (clipSeconds * frameRate));
+    require(frames >= 1, "clipSeconds * frameRate", frames);
+    int audioSteps =
+        ceilDiv(frontEnd.frames(samples(clipSeconds, frontEnd)), audioStride(audioChannels.size()));
+    if (audioSteps < frames) {
+      throw new IllegalArgumentException(
+          "audio stream yields " + audioSteps + " time steps, fewer than " + frames + " frames");
+    }
+  }
+
+  /**
+   * A tiny configuration that trains in seconds on two CPU cores: 1 s clips at 4 fps, 32x32 frames,
+   * 64 mel bands.
+   */
+  public static NetConfig cpu() {
+    return new NetConfig(
+        "cpu",
+        32,
+        1.0,
+        4.0,
+        2,
+        AudioFrontEndConfig.standard(),
+        List.of(8, 16, 16),
+        List.of(16, 32),
+        4,
+        List.of(64, 64),
+        0.01f,
+        0.9f,
+        1e-4f,
+        0.9f,
+        42L);
+  }
+
+  /**
+   * The paper's clip geometry and optimiser (3 s clips, 6 fps, 256x256 frames, SGD momentum 0.9,
+   * learning rate 0.01) with plain convolution stacks of roughly ResNet-18 widths. Not yet the
+   * paper's ResNet-18 visual stream; it shows the record expresses paper-sized networks.
+   */
+  public static NetConfig paper() {
+    return new NetConfig(
+        "paper",
+        256,
+        3.0,
+        6.0,
+        2,
+        AudioFrontEndConfig.standard(),
+        List.of(64, 128, 256, 512, 512),
+        List.of(64, 128, 256),
+        16,
+        List.of(512, 512),
+        0.01f,
+        0.9f,
+        1e-4f,
+        0.99f,
+        42L);
+  }
+
+  /** Video frames per clip, T. */
+  public int framesPerClip() {
+    return Math.round((float) (clipSeconds * frameRate));
+  }
+
+  /** PCM samples per clip and channel. */
+  public int samplesPerClip() {
+    return samples(clipSeconds, frontEnd);
+  }
+
+  /** Log-mel frames per clip. */
+  public int spectrogramFrames() {
+    return frontEnd.frames(samplesPerClip());
+  }
+
+  /** Side of the visual feature map after all stride-2 layers (SAME padding). */
+  public int visualMapSize() {
+    return ceilDiv(frameSize, 1 << visualChannels.size());
+  }
+
+  /** Length of the flattened per-frame visual feature vector. */
+  public int visualFeatureSize() {
+    return visualMapSize() * visualMapSize() * visualChannels.get(visualChannels.size() - 1);
+  }
+
+  /** Time steps of the audio feature map before pooling to {@link #framesPerClip()}. */
+  public int audioTimeSteps() {
+    return ceilDiv(spectrogramFrames(), audioStride(audioChannels.size()));
+  }
+
+  /** Mel bins left in the audio feature map. */
+  public int audioMelSteps() {
+    return ceilDiv(frontEnd.melBins(), audioStride(audioChannels.size()));
+  }
+
+  /** Length of the per-time-step audio feature vector (mel x channels, flattened). */
+  public int audioFeatureSize() {
+    return audioMelSteps() * audioChannels.get(audioChannels.size() - 1);
+  }
+
+  // The stem halves time and mel; every stage after the first halves them again.
+  private static int audioStride(int stages) {
+    return 1 << stages;
+  }
+
+  private static int samples(double seconds, AudioFrontEndConfig frontEnd) {
+    return (int) Math.round(seconds * frontEnd.sampleRate());
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+
+  private static List<Integer> positiveList(List<Integer> values, String option) {
+    if (values == null || values.isEmpty()) {
+      throw new IllegalArgumentException(option + " must not be empty");
+    }
+    for (Integer v : values) {
+      require(v != null && v > 0, option, values);
+    }
+    return List.copyOf(values);
+  }
+
+  private static void require(boolean ok, String option, Object value) {
+    if (!ok) {
+      throw new IllegalArgumentException("invalid " + option + ": " + value);
+    }
+  }
+}

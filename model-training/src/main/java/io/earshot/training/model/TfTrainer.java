@@ -1,0 +1,230 @@
+package io.earshot.training.model;
+
+import io.earshot.training.tf.ScheduledMomentum;
+import io.earshot.training.tf.Tensors;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.PlaceholderWithDefault;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TUint8;
+
+/**
+ * Owns a training graph of the {@link SpatialAlignmentNet} and its session: runs optimisation
+ * steps, predicts, and exports a SavedModel whose signatures take raw frames and PCM.
+ *
+ * <p>Loss: mean sigmoid cross-entropy of "audio flipped" (equation 1 of the paper) plus {@code
+ * weightDecay * sum(||W||² / 2)} over kernels. Optimiser: SGD with momentum, learning rate fed per
+ * step (see {@link ScheduledMomentum}). Not thread-safe; one trainer per thread.
+ */
+public final class TfTrainer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TfTrainer.class);
+
+  private final NetConfig config;
+  private final Graph graph;
+  private final Session session;
+  private final SpatialAlignmentNet net;
+  private final Placeholder<TFloat32> labels;
+  private final PlaceholderWithDefault<TFloat32> learningRate;
+  private final Operand<TFloat32> loss;
+  private final Op trainStep;
+
+  private TfTrainer(NetConfig config) {
+    this.config = config;
+    this.graph = new Graph();
+    try {
+      Ops tf = Ops.create(graph);
+      net = SpatialAlignmentNet.build(tf, config);
+      labels = tf.withName("labels").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+      learningRate =
+          tf.withName("learning_rate")
+              .placeholderWithDefault(tf.constant(config.learningRate()), Shape.scalar());
+      Operand<TFloat32> crossEntropy =
+          tf.withName("cross_entropy")
+              .math
+              .mean(sigmoidCrossEntropy(tf, net.trainingLogits(), labels), tf.constant(0));
+      loss = tf.withName("loss").math.add(crossEntropy, weightDecay(tf, net.kernels()));
+      Op update =
+          new ScheduledMomentum(graph, net.trainable(), learningRate, config.momentum())
+              .minimize(loss, "train");
+      // One target: the weight update and the moving batch-norm statistics of the same batch.
+      List<Op> all = new ArrayList<>(net.statisticUpdates());
+      all.add(update);
+      trainStep = tf.withControlDependencies(all).withName("train_step").noOp();
+      session = initializedSession(graph);
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+    LOG.info(
+        "built {} network: {} parameters, T={}, {} samples/clip",
+        config.name(),
+        net.parameterCount(),
+        config.framesPerClip(),
+        config.samplesPerClip());
+  }
+
+  // Runs the variables' initialisers (He-normal kernels, zero biases, batch-norm 1/0, zero
+  // momentum); a SavedModel loaded later restores variables instead and never runs them.
+  private static Session initializedSession(Graph graph) {
+    Session session = new Session(graph);
+    try {
+      session.initialize();
+      return session;
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+  }
+
+  /** Builds the graph for {@code config} and initialises its variables. */
+  public static TfTrainer create(NetConfig config) {
+    return new TfTrainer(config);
+  }
+
+  /**
+   * Runs one optimisation step on {@code batch} with the given learning rate.
+   *
+   * @return the loss (cross-entropy plus weight decay) before the update
+   */
+  public float step(ClipBatch batch, float rate) {
+    try (TUint8 frames = batch.framesTensor(config);
+        TFloat32 audio = batch.audioTensor(config);
+        TFloat32 targets = batch.labelsTensor();
+        TFloat32 lr = TFloat32.scalarOf(rate);
+        Result result =
+            session
+                .runner()
+                .feed(net.frames(), frames)
+                .feed(net.audio(), audio)
+                .feed(labels, targets)
+                .feed(learningRate, lr)
+                .addTarget(trainStep)
+                .fetch(loss)
+                .run()) {
+      return ((TFloat32) result.get(0)).getFloat();
+    }
+  }
+
+  /**
+   * Runs {@code steps} optimisation steps on the same batch at the configured learning rate.
+   *
+   * @return the loss of every step, in order
+   */
+  public List<Float> train(ClipBatch batch, int steps) {
+    List<Float> losses = new ArrayList<>(steps);
+    for (int i = 0; i < steps; i++) {
+      losses.add(step(batch, config.learningRate()));
+    }
+    return losses;
+  }
+
+  /** Flip probabilities for {@code batch}, one per clip (inference branch). */
+  public float[] predict(ClipBatch batch) {
+    return fetch(net.flipProbability(), batch);
+  }
+
+  /**
+   * Evaluates a float operand of this trainer's graph, feeding {@code batch}'s frames and audio
+   * when it is not null; e.g. an embedding or a variable's value.
+   */
+  float[] fetch(Operand<TFloat32> output, ClipBatch batch) {
+    if (batch == null) {
+      try (Result result = session.runner().fetch(output).run()) {
+        return Tensors.toFloatArray(result.get(0));
+      }
+    }
+    try (TUint8 frames = batch.framesTensor(config);
+        TFloat32 audio = batch.audioTensor(config);
+        Result result =
+            session
+                .runner()
+                .feed(net.frames(), frames)
+                .feed(net.audio(), audio)
+                .fetch(output)
+                .run()) {
+      return Tensors.toFloatArray(result.get(0));
+    }
+  }
+
+  /**
+   * Exports the current weights as a SavedModel with the {@value ModelSignatures#FLIP} and {@value
+   * ModelSignatures#EMBED} signatures (tag {@value ModelSignatures#SERVE_TAG}). The graph contains
+   * the audio front end and frame normalisation, so serving feeds decoded frames and PCM.
+   */
+  public void export(Path directory) throws IOException {
+    Signature flip =
+        Signature.builder(ModelSignatures.FLIP)
+            .input(ModelSignatures.FRAMES, net.frames())
+            .input(ModelSignatures.AUDIO, net.audio())
+            .output(ModelSignatures.FLIP_PROBABILITY, net.flipProbability())
+            .build();
+    Signature embed =
+        Signature.builder(ModelSignatures.EMBED)
+            .input(ModelSignatures.FRAMES, net.frames())
+            .input(ModelSignatures.AUDIO, net.audio())
+            .output(ModelSignatures.AUDIO_EMBEDDING, net.audioEmbedding())
+            .output(ModelSignatures.VISUAL_EMBEDDING, net.visualEmbedding())
+            .build();
+    SavedModelBundle.exporter(directory.toString())
+        .withTags(ModelSignatures.SERVE_TAG)
+        .withFunction(SessionFunction.create(flip, session))
+        .withFunction(SessionFunction.create(embed, session))
+        .export();
+    LOG.info("exported {} network to {}", config.name(), directory);
+  }
+
+  /** The network inside this trainer's graph. */
+  public SpatialAlignmentNet net() {
+    return net;
+  }
+
+  /** The configuration the trainer was built from. */
+  public NetConfig config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } finally {
+      graph.close();
+    }
+  }
+
+  /**
+   * {@code max(x, 0) - x z + log(1 + exp(-|x|))}: the numerically stable form, built from ops that
+   * all have C++ gradients.
+   */
+  private static Operand<TFloat32> sigmoidCrossEntropy(
+      Ops tf, Operand<TFloat32> logits, Operand<TFloat32> targets) {
+    return tf.math.add(
+        tf.math.sub(tf.nn.relu(logits), tf.math.mul(logits, targets)),
+        tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(logits)))));
+  }
+
+  private Operand<TFloat32> weightDecay(Ops tf, List<Variable<TFloat32>> kernels) {
+    Operand<TFloat32> sum = tf.constant(0f);
+    for (Variable<TFloat32> kernel : kernels) {
+      sum = tf.math.add(sum, tf.nn.l2Loss(kernel));
+    }
+    return tf.withName("weight_decay").math.mul(tf.constant(config.weightDecay()), sum);
+  }
+}

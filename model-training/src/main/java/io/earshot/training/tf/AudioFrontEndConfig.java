@@ -1,0 +1,79 @@
+package io.earshot.training.tf;
+
+/**
+ * Parameters of the in-graph audio front end (STFT, mel projection, log).
+ *
+ * <p>Frames are not centred (no padding): a clip of {@code n} samples gives {@code (n - nFft) / hop
+ * + 1} spectrogram frames. That keeps the graph a single strided convolution, and training and
+ * serving use the same graph, so the choice only has to be made once.
+ *
+ * @param sampleRate PCM sample rate in Hz
+ * @param nFft STFT window and FFT length in samples (a periodic Hann window)
+ * @param hop STFT hop in samples (160 at 16 kHz = 100 frames/s)
+ * @param melBins number of mel bands
+ * @param fMin lowest mel filter edge in Hz
+ * @param fMax highest mel filter edge in Hz
+ * @param melScale mel formula
+ * @param areaNormalized whether each triangle is scaled to unit area (librosa's {@code
+ *     norm='slaney'}); otherwise triangles peak at 1
+ * @param logEpsilon added to the mel power before the log, so silence maps to a finite floor
+ */
+public record AudioFrontEndConfig(
+    int sampleRate,
+    int nFft,
+    int hop,
+    int melBins,
+    double fMin,
+    double fMax,
+    MelScale melScale,
+    boolean areaNormalized,
+    float logEpsilon) {
+
+  /** Mel formulas in common use. */
+  public enum MelScale {
+    /** {@code 2595 log10(1 + f / 700)}. */
+    HTK,
+    /** Slaney's Auditory Toolbox scale: linear below 1 kHz, logarithmic above (librosa default). */
+    SLANEY
+  }
+
+  public AudioFrontEndConfig {
+    require(sampleRate > 0, "sampleRate", sampleRate);
+    require(nFft >= 2 && nFft % 2 == 0, "nFft", nFft);
+    require(hop > 0, "hop", hop);
+    require(melBins > 0, "melBins", melBins);
+    require(fMin >= 0 && fMin < fMax, "fMin", fMin);
+    require(fMax <= sampleRate / 2.0, "fMax", fMax);
+    if (melScale == null) {
+      throw new IllegalArgumentException("melScale must not be null");
+    }
+    require(logEpsilon > 0, "logEpsilon", logEpsilon);
+  }
+
+  /**
+   * 16 kHz, 512-point FFT (32 ms), 10 ms hop, 64 Slaney mel bands from 0 to 8 kHz with area
+   * normalisation (librosa's defaults for {@code melspectrogram}), log floor 1e-6.
+   */
+  public static AudioFrontEndConfig standard() {
+    return new AudioFrontEndConfig(
+        16_000, 512, 160, 64, 0.0, 8_000.0, MelScale.SLANEY, true, 1e-6f);
+  }
+
+  /** Number of one-sided frequency bins, {@code nFft / 2 + 1}. */
+  public int frequencyBins() {
+    return nFft / 2 + 1;
+  }
+
+  /**
+   * Number of spectrogram frames for a clip of {@code samples} samples (0 if shorter than nFft).
+   */
+  public int frames(int samples) {
+    return samples < nFft ? 0 : (samples - nFft) / hop + 1;
+  }
+
+  private static void require(boolean ok, String option, Object value) {
+    if (!ok) {
+      throw new IllegalArgumentException("invalid " + option + ": " + value);
+    }
+  }
+}

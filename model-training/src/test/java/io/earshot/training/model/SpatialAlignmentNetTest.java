@@ -1,0 +1,106 @@
+package io.earshot.training.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tensorflow.Graph;
+import org.tensorflow.op.Ops;
+
+class SpatialAlignmentNetTest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SpatialAlignmentNetTest.class);
+
+  @Test
+  void shouldProduceOneProbabilityAndPerFrameEmbeddingsPerClipWhenRun() {
+    NetConfig config = NetConfig.cpu();
+    ClipBatch batch = new ToyClipSupplier(config, 2).next(3);
+    try (TfTrainer trainer = TfTrainer.create(config)) {
+      float[] probabilities = trainer.predict(batch);
+      assertThat(probabilities).hasSize(3);
+      for (float p : probabilities) {
+        assertThat(p).isBetween(0f, 1f);
+      }
+      assertThat(trainer.fetch(trainer.net().visualEmbedding(), batch))
+          .hasSize(3 * config.framesPerClip() * config.visualFeatureSize());
+      assertThat(trainer.fetch(trainer.net().audioEmbedding(), batch))
+          .hasSize(3 * config.framesPerClip() * config.audioFeatureSize());
+    }
+  }
+
+  @Test
+  void shouldScoreAClipTheSameWhenAloneOrInABatchAfterTraining() {
+    // Batch normalisation uses batch statistics only while training; inference must not let the
+    // other clips of a batch change a clip's score.
+    NetConfig config = NetConfig.cpu();
+    ToyClipSupplier data = new ToyClipSupplier(config, 4);
+    ClipBatch batch = data.next(4);
+    try (TfTrainer trainer = TfTrainer.create(config)) {
+      trainer.train(data.next(8), 5);
+      float[] together = trainer.predict(batch);
+      ClipBatch first = firstClip(config, batch);
+      float[] alone = trainer.predict(first);
+      assertThat(alone[0]).isCloseTo(together[0], within(1e-5f));
+    }
+  }
+
+  @Test
+  void shouldDeriveThePapersClipGeometryWhenUsingThePaperConfig() {
+    NetConfig paper = NetConfig.paper();
+    assertThat(paper.framesPerClip()).isEqualTo(18);
+    assertThat(paper.samplesPerClip()).isEqualTo(48_000);
+    assertThat(paper.spectrogramFrames()).isEqualTo(297);
+    assertThat(paper.audioTimeSteps()).isGreaterThanOrEqualTo(paper.framesPerClip());
+    assertThat(paper.visualMapSize()).isEqualTo(8);
+    assertThat(paper.visualFeatureSize()).isEqualTo(8 * 8 * 512);
+  }
+
+  @Test
+  void shouldBuildPaperSizedGraphWhenUsingThePaperConfig() {
+    // Building adds ops only; no variable is initialised, so this is cheap.
+    try (Graph graph = new Graph()) {
+      SpatialAlignmentNet net = SpatialAlignmentNet.build(Ops.create(graph), NetConfig.paper());
+      LOG.info("paper-sized prototype: {} trainable parameters", net.parameterCount());
+      assertThat(net.flipProbability().shape().asArray()).containsExactly(-1);
+      assertThat(net.visualEmbedding().shape().asArray()).containsExactly(-1, 18, 32_768);
+      assertThat(net.parameterCount()).isGreaterThan(10_000_000);
+    }
+  }
+
+  @Test
+  void shouldRejectConfigWhenAudioStreamIsTooCoarseForTheFrameRate() {
+    NetConfig cpu = NetConfig.cpu();
+    assertThatThrownBy(
+            () ->
+                new NetConfig(
+                    "bad",
+                    32,
+                    1.0,
+                    30.0,
+                    2,
+                    cpu.frontEnd(),
+                    cpu.visualChannels(),
+                    List.of(8, 8, 8, 8),
+                    4,
+                    cpu.fusionChannels(),
+                    0.01f,
+                    0.9f,
+                    0f,
+                    0.9f,
+                    1L))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("time steps");
+  }
+
+  private static ClipBatch firstClip(NetConfig config, ClipBatch batch) {
+    int frameBytes = config.framesPerClip() * config.frameSize() * config.frameSize() * 3;
+    int audioFloats = config.samplesPerClip() * config.inputAudioChannels();
+    byte[] frames = java.util.Arrays.copyOf(batch.frames(), frameBytes);
+    float[] audio = java.util.Arrays.copyOf(batch.audio(), audioFloats);
+    return new ClipBatch(1, frames, audio, new float[] {batch.labels()[0]});
+  }
+}
