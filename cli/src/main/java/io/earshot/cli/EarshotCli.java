@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       GenerateCommand.class,
       DatasetCommand.class,
+      TrainCommand.class,
       EvaluateCommand.class,
       ScoreCommand.class,
       PublishCommand.class,

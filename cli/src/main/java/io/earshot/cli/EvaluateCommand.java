@@ -84,9 +84,7 @@ final class EvaluateCommand implements Callable<Integer> {
     try {
       FlipScorer main = Scorers.open(model);
       ClipSpec spec =
-          main instanceof ScoreCommand.ModelInput m
-              ? m.clipSpec()
-              : new ClipSpec(3, 6, size, size, 16_000);
+          main.clipSpec() != null ? main.clipSpec() : new ClipSpec(3, 6, size, size, 16_000);
       if (!(main instanceof ClassicalScorer)) {
         scorers.add(main);
       } else {

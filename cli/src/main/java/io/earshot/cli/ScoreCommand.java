@@ -112,14 +112,6 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   private ClipSpec specFor(FlipScorer scorer) {
-    if (scorer instanceof ModelInput m) {
-      return m.clipSpec();
-    }
-    return new ClipSpec(3, 6, size, size, 16_000);
-  }
-
-  /** Scorers that know the clip shape their model needs. */
-  interface ModelInput {
-    ClipSpec clipSpec();
+    return scorer.clipSpec() != null ? scorer.clipSpec() : new ClipSpec(3, 6, size, size, 16_000);
   }
 }

@@ -8,6 +8,11 @@ public interface FlipScorer extends AutoCloseable {
 
   String name();
 
+  /** The clip shape this scorer needs, or null when any shape works (baselines). */
+  default io.earshot.training.data.ClipSpec clipSpec() {
+    return null;
+  }
+
   /** Probability that each clip's channels are swapped, in order. */
   double[] score(List<Clip> clips);
 

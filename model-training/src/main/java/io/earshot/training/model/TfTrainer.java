@@ -190,6 +190,16 @@ public final class TfTrainer implements AutoCloseable {
     LOG.info("exported {} network to {}", config.name(), directory);
   }
 
+  /** Saves all variables (weights, momentum, batch-norm statistics) under a checkpoint prefix. */
+  public void saveCheckpoint(Path prefix) {
+    session.save(prefix.toString());
+  }
+
+  /** Restores variables saved by {@link #saveCheckpoint} into this trainer's graph. */
+  public void restoreCheckpoint(Path prefix) {
+    session.restore(prefix.toString());
+  }
+
   /** The network inside this trainer's graph. */
   public SpatialAlignmentNet net() {
     return net;

@@ -22,7 +22,7 @@ import org.tensorflow.types.TUint8;
 class SavedModelExportTest {
 
   private static final Logger LOG = LoggerFactory.getLogger(SavedModelExportTest.class);
-  private static final NetConfig CONFIG = NetConfig.cpu();
+  private static final NetConfig CONFIG = NetConfig.tiny();
 
   @TempDir static Path modelDir;
 

@@ -17,7 +17,7 @@ class SpatialAlignmentNetTest {
 
   @Test
   void shouldProduceOneProbabilityAndPerFrameEmbeddingsPerClipWhenRun() {
-    NetConfig config = NetConfig.cpu();
+    NetConfig config = NetConfig.tiny();
     ClipBatch batch = new ToyClipSupplier(config, 2).next(3);
     try (TfTrainer trainer = TfTrainer.create(config)) {
       float[] probabilities = trainer.predict(batch);
@@ -36,7 +36,7 @@ class SpatialAlignmentNetTest {
   void shouldScoreAClipTheSameWhenAloneOrInABatchAfterTraining() {
     // Batch normalisation uses batch statistics only while training; inference must not let the
     // other clips of a batch change a clip's score.
-    NetConfig config = NetConfig.cpu();
+    NetConfig config = NetConfig.tiny();
     ToyClipSupplier data = new ToyClipSupplier(config, 4);
     ClipBatch batch = data.next(4);
     try (TfTrainer trainer = TfTrainer.create(config)) {
@@ -73,7 +73,7 @@ class SpatialAlignmentNetTest {
 
   @Test
   void shouldRejectConfigWhenAudioStreamIsTooCoarseForTheFrameRate() {
-    NetConfig cpu = NetConfig.cpu();
+    NetConfig cpu = NetConfig.tiny();
     assertThatThrownBy(
             () ->
                 new NetConfig(

@@ -17,7 +17,7 @@ class TfTrainerTest {
   void shouldTellSwappedChannelsWellAboveChanceWhenTrainedOnToyClips() {
     // Given a fresh batch of toy clips per step: the label is independent of the square's side and
     // of which channel is louder taken alone, so only audio-visual agreement predicts it.
-    NetConfig config = NetConfig.cpu();
+    NetConfig config = NetConfig.tiny();
     ToyClipSupplier data = new ToyClipSupplier(config, 1);
     ClipBatch heldOut = new ToyClipSupplier(config, 99).next(64);
     float[] losses = new float[STEPS];
@@ -53,7 +53,7 @@ class TfTrainerTest {
 
   @Test
   void shouldFitAFixedBatchWhenTrainedForNSteps() {
-    NetConfig config = NetConfig.cpu();
+    NetConfig config = NetConfig.tiny();
     ClipBatch batch = new ToyClipSupplier(config, 5).next(8);
     try (TfTrainer trainer = TfTrainer.create(config)) {
       List<Float> losses = trainer.train(batch, 30);
@@ -65,7 +65,7 @@ class TfTrainerTest {
   @Test
   void shouldLeaveWeightsUnchangedWhenTheFedLearningRateIsZero() {
     // Given a trainer that has taken one real step (so momentum is non-zero)
-    NetConfig config = NetConfig.cpu();
+    NetConfig config = NetConfig.tiny();
     ClipBatch batch = new ToyClipSupplier(config, 3).next(4);
     try (TfTrainer trainer = TfTrainer.create(config)) {
       var kernel = trainer.net().kernels().get(0);

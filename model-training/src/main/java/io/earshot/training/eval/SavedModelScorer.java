@@ -1,0 +1,87 @@
+package io.earshot.training.eval;
+
+import io.earshot.training.data.Clip;
+import io.earshot.training.data.ClipSpec;
+import io.earshot.training.model.ModelSignatures;
+import io.earshot.training.release.InputContract;
+import io.earshot.training.release.ModelFiles;
+import io.earshot.training.release.ModelMetadata;
+import io.earshot.training.tf.Tensors;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TUint8;
+
+/**
+ * Scores clips with an exported Earshot SavedModel through its {@code flip} signature. The model's
+ * files are verified against its metadata first, so a damaged or foreign model is rejected with a
+ * clear error instead of producing numbers.
+ */
+public final class SavedModelScorer implements FlipScorer {
+
+  private final SavedModelBundle bundle;
+  private final SessionFunction flip;
+  private final ModelMetadata metadata;
+  private final ClipSpec spec;
+
+  private SavedModelScorer(SavedModelBundle bundle, ModelMetadata metadata) {
+    this.bundle = bundle;
+    this.metadata = metadata;
+    this.flip = bundle.function(ModelSignatures.FLIP);
+    InputContract in = metadata.input();
+    this.spec = new ClipSpec(in.clipSeconds(), in.fps(), in.width(), in.height(), in.sampleRate());
+  }
+
+  /** Verifies and loads a model directory. */
+  public static SavedModelScorer load(Path dir) {
+    ModelMetadata meta = ModelFiles.verify(dir, null);
+    return new SavedModelScorer(SavedModelBundle.load(dir.toString(), ModelSignatures.SERVE_TAG), meta);
+  }
+
+  public ModelMetadata metadata() {
+    return metadata;
+  }
+
+  @Override
+  public String name() {
+    return "network " + metadata.name() + " " + metadata.version();
+  }
+
+  @Override
+  public ClipSpec clipSpec() {
+    return spec;
+  }
+
+  @Override
+  public double[] score(List<Clip> clips) {
+    int n = clips.size();
+    int frameBytes = spec.frames() * spec.height() * spec.width() * 3;
+    int audioFloats = spec.samples() * 2;
+    byte[] frames = new byte[n * frameBytes];
+    float[] audio = new float[n * audioFloats];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(clips.get(i).rgb(), 0, frames, i * frameBytes, frameBytes);
+      System.arraycopy(clips.get(i).audio(), 0, audio, i * audioFloats, audioFloats);
+    }
+    try (TUint8 f = Tensors.bytes(Shape.of(n, spec.frames(), spec.height(), spec.width(), 3), frames);
+        TFloat32 a = Tensors.floats(Shape.of(n, spec.samples(), 2), audio);
+        Result r = flip.call(Map.of(ModelSignatures.FRAMES, f, ModelSignatures.AUDIO, a))) {
+      float[] p = Tensors.toFloatArray(r.get(ModelSignatures.FLIP_PROBABILITY).orElseThrow());
+      double[] out = new double[n];
+      for (int i = 0; i < n; i++) {
+        out[i] = p[i];
+      }
+      return out;
+    }
+  }
+
+  @Override
+  public void close() {
+    bundle.close();
+  }
+}

@@ -1,0 +1,28 @@
+package io.earshot.training.train;
+
+import io.earshot.training.model.NetConfig;
+import java.nio.file.Path;
+
+/**
+ * One training run.
+ *
+ * @param config network configuration
+ * @param out run directory: model/, checkpoints/, history.json, training-curve.png
+ * @param epochs passes over the training clips
+ * @param batchSize clips per step
+ * @param seed seeds sampling, labels and mirroring (the network's initialisers use the config's)
+ * @param warmupSteps linear learning-rate warm-up before the cosine decay
+ * @param resume continue from the last checkpoint in {@code out}
+ */
+public record TrainingOptions(
+    NetConfig config, Path out, int epochs, int batchSize, long seed, int warmupSteps, boolean resume) {
+
+  public TrainingOptions {
+    if (epochs < 1) {
+      throw new IllegalArgumentException("--epochs must be at least 1");
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("--batch must be at least 1");
+    }
+  }
+}

@@ -1,0 +1,319 @@
+package io.earshot.training.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.earshot.training.data.Clip;
+import io.earshot.training.data.ClipDataset;
+import io.earshot.training.data.ClipSpec;
+import io.earshot.training.data.Split;
+import io.earshot.training.eval.BinaryMetrics;
+import io.earshot.training.model.ClipBatch;
+import io.earshot.training.model.ModelSignatures;
+import io.earshot.training.model.NetConfig;
+import io.earshot.training.model.TfTrainer;
+import io.earshot.training.release.InputContract;
+import io.earshot.training.release.ModelFiles;
+import io.earshot.training.release.ModelMetadata;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains the spatial alignment network on a {@link ClipDataset}: graph-mode SGD with momentum,
+ * linear warm-up then cosine learning-rate decay, weight decay, validation after every epoch,
+ * checkpoints (resumable), a progress bar with loss and validation accuracy, and a training-curve
+ * PNG. Ends by exporting the best-validation weights as a SavedModel with Earshot metadata.
+ *
+ * <p>Labels are drawn afresh each epoch: every training clip is kept aligned in memory and gets a
+ * random swap (the label) and a random joint mirroring per epoch (see {@link ClipCache}).
+ */
+public final class TrainingRun {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** Per-epoch record of the history file. */
+  public record Epoch(int epoch, int steps, double trainLoss, double valAccuracy, double valAuc, double seconds) {}
+
+  /** Outcome of a run. */
+  public record Outcome(Path modelDir, double valAccuracy, double valAuc, List<Epoch> history) {}
+
+  private final TrainingOptions options;
+  private final ClipDataset dataset;
+  private final String dataDescription;
+
+  public TrainingRun(TrainingOptions options, ClipDataset dataset, String dataDescription) {
+    this.options = options;
+    this.dataset = dataset;
+    this.dataDescription = dataDescription;
+  }
+
+  /** The clip shape a network config consumes. */
+  public static ClipSpec clipSpec(NetConfig c) {
+    return new ClipSpec(c.clipSeconds(), c.frameRate(), c.frameSize(), c.frameSize(), c.frontEnd().sampleRate());
+  }
+
+  public Outcome run() throws IOException {
+    NetConfig config = options.config();
+    Path out = Files.createDirectories(options.out());
+    Path checkpoints = Files.createDirectories(out.resolve("checkpoints"));
+    ClipCache train = new ClipCache();
+    List<Clip> validation = new ArrayList<>();
+    load(train, validation);
+    if (train.size() < options.batchSize()) {
+      throw new IllegalArgumentException(
+          "only " + train.size() + " training clips (need at least one batch of " + options.batchSize()
+              + "): give more or longer videos");
+    }
+    int stepsPerEpoch = train.size() / options.batchSize();
+    int totalSteps = stepsPerEpoch * options.epochs();
+    List<Epoch> history = new ArrayList<>();
+    List<double[]> losses = new ArrayList<>();
+    int startEpoch = 0;
+    double bestAcc = -1;
+    double bestAuc = Double.NaN;
+    Path best = checkpoints.resolve("best");
+    try (TfTrainer trainer = TfTrainer.create(config)) {
+      if (options.resume() && Files.exists(out.resolve("history.json"))) {
+        Epoch[] done = JSON.readValue(out.resolve("history.json").toFile(), Epoch[].class);
+        history.addAll(List.of(done));
+        startEpoch = done.length;
+        trainer.restoreCheckpoint(checkpoints.resolve("last"));
+        for (Epoch e : history) {
+          if (e.valAccuracy() > bestAcc) {
+            bestAcc = e.valAccuracy();
+            bestAuc = e.valAuc();
+          }
+        }
+        LOG.info("resumed after epoch {} (best validation accuracy {})", startEpoch, bestAcc);
+      }
+      int frames = config.framesPerClip();
+      int size = config.frameSize();
+      int frameBytes = frames * size * size * 3;
+      int audioFloats = config.samplesPerClip() * 2;
+      for (int epoch = startEpoch; epoch < options.epochs(); epoch++) {
+        long t0 = System.nanoTime();
+        Random random = new Random(options.seed() * 1_000_003L + epoch);
+        int[] order = shuffled(train.size(), random);
+        double lossSum = 0;
+        try (ProgressBar bar =
+            new ProgressBarBuilder()
+                .setTaskName(String.format("epoch %d/%d", epoch + 1, options.epochs()))
+                .setInitialMax(stepsPerEpoch)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                .setUpdateIntervalMillis(1000)
+                .build()) {
+          for (int s = 0; s < stepsPerEpoch; s++) {
+            int b = options.batchSize();
+            byte[] f = new byte[b * frameBytes];
+            float[] a = new float[b * audioFloats];
+            float[] labels = new float[b];
+            for (int i = 0; i < b; i++) {
+              int idx = order[s * b + i];
+              boolean swapped = random.nextBoolean();
+              boolean mirror = random.nextBoolean();
+              ClipCache.copyFrames(train.frames.get(idx), f, i * frameBytes, frames, size, size, mirror);
+              float[] aligned = train.audio.get(idx);
+              float[] audio = swapped ^ mirror ? ClipCache.swap(aligned) : aligned;
+              System.arraycopy(audio, 0, a, i * audioFloats, audioFloats);
+              labels[i] = swapped ? 1f : 0f;
+            }
+            int step = epoch * stepsPerEpoch + s;
+            float lr = learningRate(config.learningRate(), step, totalSteps, options.warmupSteps());
+            float loss = trainer.step(new ClipBatch(b, f, a, labels), lr);
+            if (!Float.isFinite(loss)) {
+              throw new IllegalStateException("training diverged at step " + step + " (loss " + loss + "): lower the learning rate");
+            }
+            lossSum += loss;
+            losses.add(new double[] {step, loss});
+            bar.step();
+            bar.setExtraMessage(String.format(" loss %.3f lr %.4f%s", lossSum / (s + 1), lr,
+                history.isEmpty() ? "" : String.format(" val acc %.1f%%", 100 * history.get(history.size() - 1).valAccuracy())));
+          }
+        }
+        double[] val = validate(trainer, validation, config);
+        Epoch e = new Epoch(epoch + 1, stepsPerEpoch, lossSum / stepsPerEpoch, val[0], val[1], (System.nanoTime() - t0) / 1e9);
+        history.add(e);
+        trainer.saveCheckpoint(checkpoints.resolve("last"));
+        if (val[0] > bestAcc) {
+          bestAcc = val[0];
+          bestAuc = val[1];
+          trainer.saveCheckpoint(best);
+        }
+        JSON.writeValue(out.resolve("history.json").toFile(), history);
+        System.err.printf(
+            "epoch %d: loss %.4f, validation accuracy %.1f%% (AUC %.3f) on %d clips, %.0f s%n",
+            e.epoch(), e.trainLoss(), 100 * e.valAccuracy(), e.valAuc(), validation.size(), e.seconds());
+        chart(history, losses, out.resolve("training-curve.png"));
+      }
+      if (Files.exists(checkpoints.resolve("best.index"))) {
+        trainer.restoreCheckpoint(best);
+      }
+      Path modelDir = out.resolve("model");
+      deleteRecursively(modelDir);
+      trainer.export(modelDir);
+      writeMetadata(modelDir, config, bestAcc, bestAuc, train.size(), validation.size());
+      return new Outcome(modelDir, bestAcc, bestAuc, history);
+    }
+  }
+
+  private void load(ClipCache train, List<Clip> validation) {
+    long t0 = System.nanoTime();
+    try (ProgressBar bar =
+        new ProgressBarBuilder()
+            .setTaskName("load clips")
+            .setInitialMax(dataset.videos().size())
+            .setStyle(ProgressBarStyle.ASCII)
+            .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+            .build()) {
+      int[] done = {0};
+      dataset.forEach(Split.TRAIN, 0, train::add, n -> bar.stepTo(++done[0]));
+      dataset.forEach(Split.VALIDATION, 0, validation::add, n -> bar.stepTo(++done[0]));
+    }
+    LOG.info("loaded {} training and {} validation clips in {} s; skipped: {}", train.size(), validation.size(),
+        Math.round((System.nanoTime() - t0) / 1e9), dataset.report().skipped().size());
+  }
+
+  static float learningRate(float base, int step, int total, int warmup) {
+    if (step < warmup) {
+      return base * (step + 1) / warmup;
+    }
+    double progress = (step - warmup) / (double) Math.max(1, total - warmup);
+    return (float) (base * (0.02 + 0.98 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)))));
+  }
+
+  private static int[] shuffled(int n, Random random) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+
+  /** [accuracy, AUC] on the validation clips (their labels are fixed by the dataset). */
+  static double[] validate(TfTrainer trainer, List<Clip> clips, NetConfig config) {
+    if (clips.isEmpty()) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    BinaryMetrics m = new BinaryMetrics();
+    int batch = 32;
+    int frameBytes = config.framesPerClip() * config.frameSize() * config.frameSize() * 3;
+    int audioFloats = config.samplesPerClip() * 2;
+    for (int from = 0; from < clips.size(); from += batch) {
+      List<Clip> part = clips.subList(from, Math.min(clips.size(), from + batch));
+      byte[] f = new byte[part.size() * frameBytes];
+      float[] a = new float[part.size() * audioFloats];
+      for (int i = 0; i < part.size(); i++) {
+        System.arraycopy(part.get(i).rgb(), 0, f, i * frameBytes, frameBytes);
+        System.arraycopy(part.get(i).audio(), 0, a, i * audioFloats, audioFloats);
+      }
+      float[] p = trainer.predict(new ClipBatch(part.size(), f, a, null));
+      for (int i = 0; i < part.size(); i++) {
+        m.add(part.get(i).swapped(), p[i]);
+      }
+    }
+    return new double[] {m.accuracy(), m.rocAuc()};
+  }
+
+  private void writeMetadata(Path modelDir, NetConfig config, double acc, double auc, int trainClips, int valClips) {
+    Map<String, Object> training = new LinkedHashMap<>();
+    training.put("data", dataDescription);
+    training.put("seed", options.seed());
+    training.put("epochs", options.epochs());
+    training.put("batch", options.batchSize());
+    training.put("trainClips", trainClips);
+    training.put("validationClips", valClips);
+    training.put("learningRate", config.learningRate());
+    training.put("weightDecay", config.weightDecay());
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("validation_accuracy", acc);
+    metrics.put("validation_roc_auc", auc);
+    String version = config.name() + "-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
+    ModelMetadata meta =
+        new ModelMetadata(
+            1,
+            "flip-detector",
+            version,
+            config.name(),
+            Instant.now().toString(),
+            new InputContract(config.clipSeconds(), config.frameRate(), config.framesPerClip(), config.frameSize(),
+                config.frameSize(), config.frontEnd().sampleRate(), config.inputAudioChannels()),
+            ModelSignatures.FLIP,
+            ModelSignatures.EMBED,
+            training,
+            metrics,
+            Map.of());
+    meta.withFiles(ModelFiles.hashes(modelDir)).write(modelDir);
+  }
+
+  private static void chart(List<Epoch> history, List<double[]> losses, Path png) {
+    try {
+      XYChart chart = new XYChartBuilder().width(900).height(500).title("Earshot training")
+          .xAxisTitle("step").yAxisTitle("loss / validation accuracy").build();
+      int window = Math.max(1, losses.size() / 200);
+      List<Double> xs = new ArrayList<>();
+      List<Double> ys = new ArrayList<>();
+      for (int i = 0; i + window <= losses.size(); i += window) {
+        double sum = 0;
+        for (int k = i; k < i + window; k++) {
+          sum += losses.get(k)[1];
+        }
+        xs.add(losses.get(i + window - 1)[0]);
+        ys.add(sum / window);
+      }
+      if (!xs.isEmpty()) {
+        chart.addSeries("training loss", xs, ys).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+      }
+      List<Double> ex = new ArrayList<>();
+      List<Double> ey = new ArrayList<>();
+      for (Epoch e : history) {
+        ex.add((double) e.epoch() * e.steps());
+        ey.add(e.valAccuracy());
+      }
+      XYSeries acc = chart.addSeries("validation accuracy", ex, ey);
+      acc.setLineColor(new Color(0, 140, 70));
+      BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not draw the training curve: {}", e.toString());
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+}
