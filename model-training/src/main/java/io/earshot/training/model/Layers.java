@@ -43,6 +43,8 @@ final class Layers {
    * @param seed seed of the weight initialisers
    * @param batchNormMomentum decay of the moving mean and variance
    */
+  private final java.util.Map<String, Long> flops = new java.util.LinkedHashMap<>();
+
   Layers(Ops variableRoot, long seed, float batchNormMomentum) {
     this.variableScopes = new ScopeTree(variableRoot);
     this.seed = seed;
@@ -77,6 +79,11 @@ final class Layers {
     Operand<TFloat32> conv =
         ops.nn.conv2d(
             input, kernel, List.of(1L, (long) strideHeight, (long) strideWidth, 1L), "SAME");
+    Shape out = conv.shape();
+    if (out.numDimensions() == 4 && out.get(1) > 0 && out.get(2) > 0) {
+      // Multiply-adds x 2 per input row; both branches share weights, so put, not add.
+      flops.put(path, 2L * out.get(1) * out.get(2) * kernelSize * kernelSize * inChannels * outChannels);
+    }
     Operand<TFloat32> normalized = batchNorm(tf, path + "/bn", conv, training);
     return relu ? ops.nn.relu(normalized) : normalized;
   }
@@ -139,7 +146,13 @@ final class Layers {
     Ops ops = tf.at(path);
     Variable<TFloat32> kernel = kernel(path, Shape.of(inUnits, outUnits));
     Variable<TFloat32> bias = constant(path, "bias", outUnits, 0f, true);
+    flops.put(path, 2L * inUnits * outUnits);
     return ops.math.add(ops.linalg.matMul(input, kernel), bias);
+  }
+
+  /** FLOPs per input row of every convolution and dense layer, by layer path. */
+  java.util.Map<String, Long> flops() {
+    return java.util.Collections.unmodifiableMap(flops);
   }
 
   /** Variables the optimiser updates. */

@@ -88,9 +88,29 @@ public final class SpatialAlignmentNet {
     logits = tf.withName("logits").identity(inference.logits());
     flipProbability = tf.withName(ModelSignatures.FLIP_PROBABILITY).math.sigmoid(logits);
     trainable = layers.trainable();
+    layerFlops = layers.flops();
     kernels = layers.kernels();
     statistics = layers.statistics();
     statisticUpdates = layers.statisticUpdates();
+  }
+
+  private final java.util.Map<String, Long> layerFlops;
+
+  /**
+   * Floating-point operations per clip of the inference branch: convolutions, matrix products and
+   * the STFT/mel front end (2 x multiply-adds); element-wise ops are not counted. The visual stream
+   * runs once per frame.
+   */
+  public long flopsPerClip() {
+    long total = 0;
+    for (java.util.Map.Entry<String, Long> e : layerFlops.entrySet()) {
+      total += e.getKey().startsWith("visual") ? e.getValue() * config.framesPerClip() : e.getValue();
+    }
+    var fe = config.frontEnd();
+    long frames = config.spectrogramFrames();
+    long bins = fe.frequencyBins();
+    total += config.inputAudioChannels() * (2L * frames * fe.nFft() * 2 * bins + 2L * frames * bins * fe.melBins());
+    return total;
   }
 
   /** Adds the network to the graph of {@code tf}. */

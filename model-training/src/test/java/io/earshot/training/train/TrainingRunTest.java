@@ -1,0 +1,78 @@
+package io.earshot.training.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.earshot.training.data.ClipDataset;
+import io.earshot.training.data.DatasetConfig;
+import io.earshot.training.eval.SavedModelScorer;
+import io.earshot.training.model.NetConfig;
+import io.earshot.training.release.ModelFiles;
+import io.earshot.training.release.ModelMetadata;
+import io.earshot.training.scene.SceneGenerator;
+import io.earshot.training.scene.SceneSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole training loop on a few generated scenes with the tiny network. */
+class TrainingRunTest {
+
+  @TempDir static Path dir;
+  static Path videos;
+
+  @BeforeAll
+  static void scenes() {
+    videos = dir.resolve("videos");
+    new SceneGenerator(SceneSpec.defaults().withSeconds(4), 3).generateAll(videos, 8, 3, 2, n -> {});
+  }
+
+  private static ClipDataset dataset(NetConfig net) {
+    return ClipDataset.open(
+        videos,
+        DatasetConfig.defaults().withClip(TrainingRun.clipSpec(net)).withSplits(0.75, 0.25).withHop(0.5).withSeed(3));
+  }
+
+  @Test
+  void shouldExportAVerifiableModelWithCurveAndHistoryWhenTrained() throws Exception {
+    NetConfig net = NetConfig.tiny();
+    Path out = dir.resolve("run");
+
+    TrainingRun.Outcome outcome =
+        new TrainingRun(new TrainingOptions(net, out, 2, 8, 1, 5, false), dataset(net), "test scenes").run();
+
+    assertThat(outcome.history()).hasSize(2);
+    assertThat(out.resolve("training-curve.png")).isNotEmptyFile();
+    assertThat(out.resolve("history.json")).isNotEmptyFile();
+    ModelMetadata meta = ModelFiles.verify(outcome.modelDir(), null);
+    assertThat(meta.config()).isEqualTo("tiny");
+    assertThat(meta.input().frames()).isEqualTo(net.framesPerClip());
+    assertThat(meta.training()).containsEntry("data", "test scenes");
+    assertThat(meta.metrics()).containsKey("validation_accuracy");
+    try (SavedModelScorer scorer = SavedModelScorer.load(outcome.modelDir())) {
+      assertThat(scorer.clipSpec().width()).isEqualTo(net.frameSize());
+    }
+  }
+
+  @Test
+  void shouldContinueFromTheLastCheckpointWhenResumed() throws Exception {
+    NetConfig net = NetConfig.tiny();
+    Path out = dir.resolve("resume");
+    new TrainingRun(new TrainingOptions(net, out, 1, 8, 1, 5, false), dataset(net), "d").run();
+
+    TrainingRun.Outcome resumed =
+        new TrainingRun(new TrainingOptions(net, out, 2, 8, 1, 5, true), dataset(net), "d").run();
+
+    // Epoch 1 comes from the first run's history; only epoch 2 ran now.
+    assertThat(resumed.history()).extracting(TrainingRun.Epoch::epoch).containsExactly(1, 2);
+    assertThat(Files.exists(out.resolve("checkpoints/last.index"))).isTrue();
+  }
+
+  @Test
+  void shouldWarmUpThenDecayTheLearningRate() {
+    assertThat(TrainingRun.learningRate(0.1f, 0, 100, 10)).isEqualTo(0.01f);
+    assertThat(TrainingRun.learningRate(0.1f, 10, 100, 10)).isEqualTo(0.1f);
+    assertThat(TrainingRun.learningRate(0.1f, 99, 100, 10)).isLessThan(0.01f);
+  }
+}
