@@ -212,22 +212,34 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() {
-      io.earshot.training.release.ModelMetadata meta = io.earshot.training.release.ModelFiles.verify(model, null);
-      io.earshot.training.model.NetConfig config = io.earshot.training.model.NetConfig.byName(meta.config());
+      io.earshot.training.release.ModelMetadata meta =
+          io.earshot.training.release.ModelFiles.verify(model, null);
+      io.earshot.training.model.NetConfig config =
+          io.earshot.training.model.NetConfig.byName(meta.config());
       long flops = io.earshot.training.bench.ModelBenchmark.flopsPerClip(config);
       double matmul = io.earshot.training.bench.ModelBenchmark.matmulGflops(2048, seconds);
       List<io.earshot.training.bench.ModelBenchmark.Row> rows =
-          io.earshot.training.bench.ModelBenchmark.model(model, config, new int[] {1, 8, 32}, seconds);
+          io.earshot.training.bench.ModelBenchmark.model(
+              model, config, new int[] {1, 8, 32}, seconds);
       double matmulAfter = io.earshot.training.bench.ModelBenchmark.matmulGflops(2048, seconds);
       System.out.printf(
           "%nModel %s %s: %.1f MFLOPs per clip (convolutions, products, STFT/mel); %d cores%n%n",
           meta.name(), meta.version(), flops / 1e6, Runtime.getRuntime().availableProcessors());
-      System.out.printf("%-34s %6s %10s %10s %12s%n", "what", "batch", "clips/s", "GFLOP/s", "of matmul");
+      System.out.printf(
+          "%-34s %6s %10s %10s %12s%n", "what", "batch", "clips/s", "GFLOP/s", "of matmul");
       double limit = (matmul + matmulAfter) / 2;
       for (io.earshot.training.bench.ModelBenchmark.Row r : rows) {
-        System.out.printf("%-34s %6d %10.1f %10.2f %11.1f%%%n", r.what(), r.batch(), r.clipsPerSecond(), r.gflops(), 100 * r.gflops() / limit);
+        System.out.printf(
+            "%-34s %6d %10.1f %10.2f %11.1f%%%n",
+            r.what(), r.batch(), r.clipsPerSecond(), r.gflops(), 100 * r.gflops() / limit);
       }
-      System.out.printf("%-34s %6s %10s %10.2f %12s%n", "TF matmul 2048x2048 (before/after)", "-", "-", limit, String.format("%.1f/%.1f", matmul, matmulAfter));
+      System.out.printf(
+          "%-34s %6s %10s %10.2f %12s%n",
+          "TF matmul 2048x2048 (before/after)",
+          "-",
+          "-",
+          limit,
+          String.format("%.1f/%.1f", matmul, matmulAfter));
       return 0;
     }
   }

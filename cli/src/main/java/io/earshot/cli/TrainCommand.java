@@ -47,28 +47,49 @@ final class TrainCommand implements Callable<Integer> {
     Integer generate;
   }
 
-  @Option(names = "--config", defaultValue = "cpu", description = "Network config: cpu (default), paper, tiny.")
+  @Option(
+      names = "--config",
+      defaultValue = "cpu",
+      description = "Network config: cpu (default), paper, tiny.")
   String config;
 
-  @Option(names = "--out", required = true, description = "Run directory (model/, checkpoints/, training-curve.png).")
+  @Option(
+      names = "--out",
+      required = true,
+      description = "Run directory (model/, checkpoints/, training-curve.png).")
   Path out;
 
-  @Option(names = "--epochs", defaultValue = "12", description = "Epochs (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--epochs",
+      defaultValue = "12",
+      description = "Epochs (default ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--batch", defaultValue = "16", description = "Batch size (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch",
+      defaultValue = "16",
+      description = "Batch size (default ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of data generation and sampling (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Seed of data generation and sampling (default ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--seconds", defaultValue = "8", description = "Length of generated scenes.")
   double seconds;
 
-  @Option(names = "--hop", defaultValue = "1", description = "Seconds between training clip starts.")
+  @Option(
+      names = "--hop",
+      defaultValue = "1",
+      description = "Seconds between training clip starts.")
   double hop;
 
-  @Option(names = "--eval-scenes", defaultValue = "120", description = "Held-out scenes evaluated after training on generated data (0 = none).")
+  @Option(
+      names = "--eval-scenes",
+      defaultValue = "120",
+      description = "Held-out scenes evaluated after training on generated data (0 = none).")
   int evalScenes;
 
   @Option(names = "--resume", description = "Continue from the last checkpoint in --out.")
@@ -84,18 +105,31 @@ final class TrainCommand implements Callable<Integer> {
       if (!resume || !Files.isDirectory(videos)) {
         generate(videos, source.generate, seed);
       }
-      description = String.format("%d generated scenes of %.0f s, seed %d", source.generate, seconds, seed);
+      description =
+          String.format("%d generated scenes of %.0f s, seed %d", source.generate, seconds, seed);
     } else {
       description = "videos in " + videos.toAbsolutePath();
     }
     DatasetConfig data =
-        DatasetConfig.defaults().withClip(TrainingRun.clipSpec(net)).withSeed(seed).withSplits(0.9, 0.1).withHop(hop);
+        DatasetConfig.defaults()
+            .withClip(TrainingRun.clipSpec(net))
+            .withSeed(seed)
+            .withSplits(0.9, 0.1)
+            .withHop(hop);
     ClipDataset dataset = ClipDataset.open(videos, data);
     TrainingRun.Outcome outcome =
-        new TrainingRun(new TrainingOptions(net, out, epochs, batch, seed, 200, resume), dataset, description).run();
+        new TrainingRun(
+                new TrainingOptions(net, out, epochs, batch, seed, 200, resume),
+                dataset,
+                description)
+            .run();
     System.out.printf(
         "trained %s: best validation accuracy %.1f%% (AUC %.3f); model in %s, curve in %s%n",
-        net.name(), 100 * outcome.valAccuracy(), outcome.valAuc(), outcome.modelDir(), out.resolve("training-curve.png"));
+        net.name(),
+        100 * outcome.valAccuracy(),
+        outcome.valAuc(),
+        outcome.modelDir(),
+        out.resolve("training-curve.png"));
     if (!dataset.report().skipped().isEmpty()) {
       System.out.print(dataset.report().table());
     }
@@ -114,7 +148,8 @@ final class TrainCommand implements Callable<Integer> {
             .setStyle(ProgressBarStyle.ASCII)
             .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
             .build()) {
-      generator.generateAll(dir, count, seed, Runtime.getRuntime().availableProcessors(), bar::stepTo);
+      generator.generateAll(
+          dir, count, seed, Runtime.getRuntime().availableProcessors(), bar::stepTo);
     }
   }
 
@@ -126,10 +161,19 @@ final class TrainCommand implements Callable<Integer> {
       generate(dir, evalScenes, evalSeed);
     }
     try (SavedModelScorer model = SavedModelScorer.load(modelDir)) {
-      DatasetConfig data = DatasetConfig.defaults().withClip(model.clipSpec()).withSeed(evalSeed).withAugment(false).withSplits(0, 0).withHop(3.0);
+      DatasetConfig data =
+          DatasetConfig.defaults()
+              .withClip(model.clipSpec())
+              .withSeed(evalSeed)
+              .withAugment(false)
+              .withSplits(0, 0)
+              .withHop(3.0);
       List<FlipScorer> scorers = List.of(model, new ClassicalScorer(), new ChanceScorer(evalSeed));
-      List<Evaluation.Row> rows = Evaluation.run(ClipDataset.open(dir, data), List.of(Split.TEST), scorers, 32);
-      System.out.printf("held-out evaluation (%d scenes, seed %d):%n%s", evalScenes, evalSeed, Evaluation.table(rows));
+      List<Evaluation.Row> rows =
+          Evaluation.run(ClipDataset.open(dir, data), List.of(Split.TEST), scorers, 32);
+      System.out.printf(
+          "held-out evaluation (%d scenes, seed %d):%n%s",
+          evalScenes, evalSeed, Evaluation.table(rows));
       Map<String, Object> context = new LinkedHashMap<>();
       context.put("data", evalScenes + " generated scenes, seed " + evalSeed);
       Evaluation.writeJson(rows, context, out.resolve("evaluation.json"));

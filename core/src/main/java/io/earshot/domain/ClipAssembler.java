@@ -9,9 +9,9 @@ import java.util.TreeMap;
 /**
  * Per-stream clip assembly in media time: buffers sampled frames (by presentation timestamp) and
  * audio windows (by start timestamp) and cuts clips of a fixed length every hop, as soon as both
- * media cover the clip. A clip whose audio or frames are missing once the other medium is well
- * past it, or whose audio is silent, becomes a no-signal clip instead of going to the model.
- * Data older than the next clip start (already cut) is late: counted and dropped.
+ * media cover the clip. A clip whose audio or frames are missing once the other medium is well past
+ * it, or whose audio is silent, becomes a no-signal clip instead of going to the model. Data older
+ * than the next clip start (already cut) is late: counted and dropped.
  *
  * <p>Pure logic (no Flink), so it is unit-tested on its own and kept in Flink keyed state.
  */
@@ -53,7 +53,12 @@ public final class ClipAssembler implements Serializable {
    * @param graceSeconds how far one medium may run ahead before the other counts as missing
    * @param silenceRms clips quieter than this are no-signal
    */
-  public ClipAssembler(double clipSeconds, double hopSeconds, int framesPerClip, double graceSeconds, double silenceRms) {
+  public ClipAssembler(
+      double clipSeconds,
+      double hopSeconds,
+      int framesPerClip,
+      double graceSeconds,
+      double silenceRms) {
     this.clipMicros = Math.round(clipSeconds * 1e6);
     this.hopMicros = Math.round(hopSeconds * 1e6);
     this.framesPerClip = framesPerClip;
@@ -79,7 +84,8 @@ public final class ClipAssembler implements Serializable {
   }
 
   /** Adds an audio window; returns clips completed by it. */
-  public List<Cut> addAudio(long startMicros, short[] pcm, int channels, int sampleRate, long ingestMillis) {
+  public List<Cut> addAudio(
+      long startMicros, short[] pcm, int channels, int sampleRate, long ingestMillis) {
     long end = startMicros + (pcm.length / channels) * 1_000_000L / sampleRate;
     if (nextStart != Long.MIN_VALUE && end <= nextStart - hopMicros) {
       late++;
@@ -94,12 +100,31 @@ public final class ClipAssembler implements Serializable {
     return drain();
   }
 
+  /**
+   * Cuts every clip that ends by {@code micros} whatever is buffered: for when one medium has
+   * stopped arriving while the other goes on (its clips become no-signal).
+   */
+  public List<Cut> forceUpTo(long micros) {
+    List<Cut> out = new ArrayList<>();
+    while (nextStart != Long.MIN_VALUE && nextStart + clipMicros <= micros) {
+      out.add(cut());
+      advance();
+    }
+    return out;
+  }
+
+  /** The furthest media time either medium has reached, or Long.MIN_VALUE. */
+  public long mediaProgress() {
+    return Math.max(maxFramePts, maxAudioEnd);
+  }
+
   /** Cuts whatever is pending at the end of a bounded input. */
   public List<Cut> flush() {
     maxFramePts = Long.MAX_VALUE / 4;
     maxAudioEnd = Long.MAX_VALUE / 4;
     List<Cut> out = new ArrayList<>();
-    while (nextStart != Long.MIN_VALUE && (!frames.isEmpty() || !audio.isEmpty())
+    while (nextStart != Long.MIN_VALUE
+        && (!frames.isEmpty() || !audio.isEmpty())
         && (frames.isEmpty() || nextStart <= frames.lastKey())) {
       Cut c = cut();
       if (c.reason() == null || !frames.isEmpty() || !audio.isEmpty()) {
@@ -120,11 +145,12 @@ public final class ClipAssembler implements Serializable {
     List<Cut> out = new ArrayList<>();
     while (nextStart != Long.MIN_VALUE) {
       long end = nextStart + clipMicros;
+      // Both media must have moved past the clip: when reading a backlog one topic can run far
+      // ahead of the other, so being ahead says nothing about the other medium missing. A medium
+      // that stops altogether is handled by the caller's stall timer (forceUpTo).
       boolean framesDone = maxFramePts >= end - frameInterval() / 2;
       boolean audioDone = maxAudioEnd >= end;
-      boolean framesLost = audioDone && maxAudioEnd >= end + graceMicros;
-      boolean audioLost = framesDone && maxFramePts >= end + graceMicros;
-      if ((framesDone && audioDone) || framesLost || audioLost) {
+      if (framesDone && audioDone) {
         out.add(cut());
         advance();
       } else {
@@ -141,7 +167,8 @@ public final class ClipAssembler implements Serializable {
   private Cut cut() {
     long start = nextStart;
     long end = start + clipMicros;
-    long newest = ingest.subMap(start, end).values().stream().mapToLong(Long::longValue).max().orElse(0);
+    long newest =
+        ingest.subMap(start, end).values().stream().mapToLong(Long::longValue).max().orElse(0);
     // Frames: nearest buffered frame to each of the model's sampling instants.
     List<byte[]> picked = new ArrayList<>(framesPerClip);
     long interval = frameInterval();
@@ -149,14 +176,25 @@ public final class ClipAssembler implements Serializable {
       long target = start + k * interval;
       Map.Entry<Long, byte[]> floor = frames.floorEntry(target);
       Map.Entry<Long, byte[]> ceil = frames.ceilingEntry(target);
-      Map.Entry<Long, byte[]> best = floor == null ? ceil : ceil == null ? floor
-          : (target - floor.getKey() <= ceil.getKey() - target ? floor : ceil);
+      Map.Entry<Long, byte[]> best =
+          floor == null
+              ? ceil
+              : ceil == null
+                  ? floor
+                  : (target - floor.getKey() <= ceil.getKey() - target ? floor : ceil);
       if (best != null && Math.abs(best.getKey() - target) <= interval * 2) {
         picked.add(best.getValue());
       }
     }
     if (picked.size() < framesPerClip) {
-      return new Cut(start, end, List.of(), null, channels, sampleRate, newest,
+      return new Cut(
+          start,
+          end,
+          List.of(),
+          null,
+          channels,
+          sampleRate,
+          newest,
           "missing frames (" + picked.size() + " of " + framesPerClip + ")");
     }
     if (sampleRate == 0) {
@@ -178,8 +216,16 @@ public final class ClipAssembler implements Serializable {
       }
     }
     if (filled < samples * 0.9) {
-      return new Cut(start, end, List.of(), null, channels, sampleRate, newest,
-          String.format("missing audio (%.0f%% of the clip)", 100.0 * (samples - filled) / samples));
+      return new Cut(
+          start,
+          end,
+          List.of(),
+          null,
+          channels,
+          sampleRate,
+          newest,
+          String.format(
+              "missing audio (%.0f%% of the clip)", 100.0 * (samples - filled) / samples));
     }
     double sum = 0;
     for (short s : pcm) {
@@ -198,13 +244,19 @@ public final class ClipAssembler implements Serializable {
     frames.headMap(keepFramesFrom).clear();
     while (!audio.isEmpty()) {
       Map.Entry<Long, short[]> first = audio.firstEntry();
-      long end = first.getKey() + (first.getValue().length / Math.max(1, channels)) * 1_000_000L / Math.max(1, sampleRate);
+      long end =
+          first.getKey()
+              + (first.getValue().length / Math.max(1, channels))
+                  * 1_000_000L
+                  / Math.max(1, sampleRate);
       if (end <= nextStart) {
         audio.pollFirstEntry();
       } else {
         break;
       }
     }
-    ingest.headMap(Math.min(keepFramesFrom, audio.isEmpty() ? nextStart : audio.firstKey())).clear();
+    ingest
+        .headMap(Math.min(keepFramesFrom, audio.isEmpty() ? nextStart : audio.firstKey()))
+        .clear();
   }
 }

@@ -21,7 +21,8 @@ class ClipAssemblerTest {
   }
 
   /** Feeds `seconds` of 6 fps frames and 0.5 s windows, interleaved as a live source would. */
-  private static List<ClipAssembler.Cut> feed(ClipAssembler a, double seconds, double amp, boolean withAudio, boolean withFrames) {
+  private static List<ClipAssembler.Cut> feed(
+      ClipAssembler a, double seconds, double amp, boolean withAudio, boolean withFrames) {
     List<ClipAssembler.Cut> out = new ArrayList<>();
     long step = 1_000_000 / 6;
     long audioNext = 0;
@@ -44,7 +45,9 @@ class ClipAssemblerTest {
     List<ClipAssembler.Cut> cuts = feed(a, 8, 0.3, true, true);
 
     assertThat(cuts).hasSizeGreaterThanOrEqualTo(4);
-    assertThat(cuts).extracting(ClipAssembler.Cut::startMicros).startsWith(0L, 1_000_000L, 2_000_000L);
+    assertThat(cuts)
+        .extracting(ClipAssembler.Cut::startMicros)
+        .startsWith(0L, 1_000_000L, 2_000_000L);
     ClipAssembler.Cut first = cuts.get(0);
     assertThat(first.reason()).isNull();
     assertThat(first.frames()).hasSize(18);
@@ -58,10 +61,29 @@ class ClipAssemblerTest {
   @Test
   void shouldGiveNoSignalWhenAudioIsSilentOrMissing() {
     List<ClipAssembler.Cut> silent = feed(new ClipAssembler(3, 1, 18, 2, 1e-3), 7, 0, true, true);
-    List<ClipAssembler.Cut> noAudio = feed(new ClipAssembler(3, 1, 18, 2, 1e-3), 7, 0.3, false, true);
+    ClipAssembler framesOnly = new ClipAssembler(3, 1, 18, 2, 1e-3);
+    List<ClipAssembler.Cut> waiting = feed(framesOnly, 7, 0.3, false, true);
+    List<ClipAssembler.Cut> noAudio = framesOnly.forceUpTo(framesOnly.mediaProgress());
 
-    assertThat(silent).isNotEmpty().allSatisfy(c -> assertThat(c.reason()).isEqualTo("silent audio"));
-    assertThat(noAudio).isNotEmpty().allSatisfy(c -> assertThat(c.reason()).contains("missing audio"));
+    assertThat(silent)
+        .isNotEmpty()
+        .allSatisfy(c -> assertThat(c.reason()).isEqualTo("silent audio"));
+    assertThat(waiting).as("audio may still be on its way").isEmpty();
+    assertThat(noAudio)
+        .hasSize(4)
+        .allSatisfy(c -> assertThat(c.reason()).contains("missing audio"));
+  }
+
+  @Test
+  void shouldWaitForTheLaggingMediumWhenOneTopicRunsAhead() {
+    ClipAssembler a = new ClipAssembler(3, 1, 18, 2, 1e-3);
+    List<ClipAssembler.Cut> audioFirst = feed(a, 8, 0.3, true, false);
+    List<ClipAssembler.Cut> thenFrames = feed(a, 8, 0.3, false, true);
+
+    assertThat(audioFirst).isEmpty();
+    assertThat(thenFrames)
+        .hasSizeGreaterThanOrEqualTo(4)
+        .allSatisfy(c -> assertThat(c.reason()).isNull());
   }
 
   @Test

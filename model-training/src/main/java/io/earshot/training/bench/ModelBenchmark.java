@@ -65,7 +65,8 @@ public final class ModelBenchmark {
         }
         double wall = (System.nanoTime() - start) / 1e9;
         double clipsPerSecond = runs * batch / wall;
-        rows.add(new Row("model " + config.name(), batch, clipsPerSecond, clipsPerSecond * flops / 1e9));
+        rows.add(
+            new Row("model " + config.name(), batch, clipsPerSecond, clipsPerSecond * flops / 1e9));
       }
     }
     return rows;
@@ -86,7 +87,8 @@ public final class ModelBenchmark {
         Operand<TFloat32> pa = tf.placeholder(TFloat32.class);
         Operand<TFloat32> pb = tf.placeholder(TFloat32.class);
         // Reduce to a scalar so fetching the result does not time a copy of n^2 floats.
-        Operand<TFloat32> product = tf.math.mean(tf.linalg.matMul(pa, pb), tf.constant(new int[] {0, 1}));
+        Operand<TFloat32> product =
+            tf.math.mean(tf.linalg.matMul(pa, pb), tf.constant(new int[] {0, 1}));
         try (Result warm = session.runner().feed(pa, a).feed(pb, b).fetch(product).run()) {
           // warm-up
         }

@@ -40,7 +40,8 @@ public final class SavedModelScorer implements FlipScorer {
   /** Verifies and loads a model directory. */
   public static SavedModelScorer load(Path dir) {
     ModelMetadata meta = ModelFiles.verify(dir, null);
-    return new SavedModelScorer(SavedModelBundle.load(dir.toString(), ModelSignatures.SERVE_TAG), meta);
+    return new SavedModelScorer(
+        SavedModelBundle.load(dir.toString(), ModelSignatures.SERVE_TAG), meta);
   }
 
   public ModelMetadata metadata() {
@@ -68,7 +69,8 @@ public final class SavedModelScorer implements FlipScorer {
       System.arraycopy(clips.get(i).rgb(), 0, frames, i * frameBytes, frameBytes);
       System.arraycopy(clips.get(i).audio(), 0, audio, i * audioFloats, audioFloats);
     }
-    try (TUint8 f = Tensors.bytes(Shape.of(n, spec.frames(), spec.height(), spec.width(), 3), frames);
+    try (TUint8 f =
+            Tensors.bytes(Shape.of(n, spec.frames(), spec.height(), spec.width(), 3), frames);
         TFloat32 a = Tensors.floats(Shape.of(n, spec.samples(), 2), audio);
         Result r = flip.call(Map.of(ModelSignatures.FRAMES, f, ModelSignatures.AUDIO, a))) {
       float[] p = Tensors.toFloatArray(r.get(ModelSignatures.FLIP_PROBABILITY).orElseThrow());

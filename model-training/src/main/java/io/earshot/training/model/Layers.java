@@ -82,7 +82,8 @@ final class Layers {
     Shape out = conv.shape();
     if (out.numDimensions() == 4 && out.get(1) > 0 && out.get(2) > 0) {
       // Multiply-adds x 2 per input row; both branches share weights, so put, not add.
-      flops.put(path, 2L * out.get(1) * out.get(2) * kernelSize * kernelSize * inChannels * outChannels);
+      flops.put(
+          path, 2L * out.get(1) * out.get(2) * kernelSize * kernelSize * inChannels * outChannels);
     }
     Operand<TFloat32> normalized = batchNorm(tf, path + "/bn", conv, training);
     return relu ? ops.nn.relu(normalized) : normalized;

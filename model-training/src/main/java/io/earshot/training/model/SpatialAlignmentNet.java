@@ -104,12 +104,15 @@ public final class SpatialAlignmentNet {
   public long flopsPerClip() {
     long total = 0;
     for (java.util.Map.Entry<String, Long> e : layerFlops.entrySet()) {
-      total += e.getKey().startsWith("visual") ? e.getValue() * config.framesPerClip() : e.getValue();
+      total +=
+          e.getKey().startsWith("visual") ? e.getValue() * config.framesPerClip() : e.getValue();
     }
     var fe = config.frontEnd();
     long frames = config.spectrogramFrames();
     long bins = fe.frequencyBins();
-    total += config.inputAudioChannels() * (2L * frames * fe.nFft() * 2 * bins + 2L * frames * bins * fe.melBins());
+    total +=
+        config.inputAudioChannels()
+            * (2L * frames * fe.nFft() * 2 * bins + 2L * frames * bins * fe.melBins());
     return total;
   }
 

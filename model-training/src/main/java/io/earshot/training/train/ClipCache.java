@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Training clips held in memory with their audio aligned to their frames (no label applied), so
- * every epoch can draw fresh swap labels and mirrorings: the self-supervised label costs nothing
- * to resample, and decoding once keeps the two cores on the network.
+ * every epoch can draw fresh swap labels and mirrorings: the self-supervised label costs nothing to
+ * resample, and decoding once keeps the two cores on the network.
  */
 final class ClipCache {
 
@@ -34,7 +34,8 @@ final class ClipCache {
   }
 
   /** Copies clip i's frames into dst (mirrored horizontally when asked). */
-  static void copyFrames(byte[] src, byte[] dst, int offset, int frames, int h, int w, boolean mirror) {
+  static void copyFrames(
+      byte[] src, byte[] dst, int offset, int frames, int h, int w, boolean mirror) {
     if (!mirror) {
       System.arraycopy(src, 0, dst, offset, src.length);
       return;

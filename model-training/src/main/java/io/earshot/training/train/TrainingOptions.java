@@ -15,7 +15,13 @@ import java.nio.file.Path;
  * @param resume continue from the last checkpoint in {@code out}
  */
 public record TrainingOptions(
-    NetConfig config, Path out, int epochs, int batchSize, long seed, int warmupSteps, boolean resume) {
+    NetConfig config,
+    Path out,
+    int epochs,
+    int batchSize,
+    long seed,
+    int warmupSteps,
+    boolean resume) {
 
   public TrainingOptions {
     if (epochs < 1) {

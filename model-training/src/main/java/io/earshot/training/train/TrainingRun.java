@@ -49,10 +49,12 @@ import org.slf4j.LoggerFactory;
 public final class TrainingRun {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** Per-epoch record of the history file. */
-  public record Epoch(int epoch, int steps, double trainLoss, double valAccuracy, double valAuc, double seconds) {}
+  public record Epoch(
+      int epoch, int steps, double trainLoss, double valAccuracy, double valAuc, double seconds) {}
 
   /** Outcome of a run. */
   public record Outcome(Path modelDir, double valAccuracy, double valAuc, List<Epoch> history) {}
@@ -69,7 +71,8 @@ public final class TrainingRun {
 
   /** The clip shape a network config consumes. */
   public static ClipSpec clipSpec(NetConfig c) {
-    return new ClipSpec(c.clipSeconds(), c.frameRate(), c.frameSize(), c.frameSize(), c.frontEnd().sampleRate());
+    return new ClipSpec(
+        c.clipSeconds(), c.frameRate(), c.frameSize(), c.frameSize(), c.frontEnd().sampleRate());
   }
 
   public Outcome run() throws IOException {
@@ -81,7 +84,10 @@ public final class TrainingRun {
     load(train, validation);
     if (train.size() < options.batchSize()) {
       throw new IllegalArgumentException(
-          "only " + train.size() + " training clips (need at least one batch of " + options.batchSize()
+          "only "
+              + train.size()
+              + " training clips (need at least one batch of "
+              + options.batchSize()
               + "): give more or longer videos");
     }
     int stepsPerEpoch = train.size() / options.batchSize();
@@ -132,7 +138,8 @@ public final class TrainingRun {
               int idx = order[s * b + i];
               boolean swapped = random.nextBoolean();
               boolean mirror = random.nextBoolean();
-              ClipCache.copyFrames(train.frames.get(idx), f, i * frameBytes, frames, size, size, mirror);
+              ClipCache.copyFrames(
+                  train.frames.get(idx), f, i * frameBytes, frames, size, size, mirror);
               float[] aligned = train.audio.get(idx);
               float[] audio = swapped ^ mirror ? ClipCache.swap(aligned) : aligned;
               System.arraycopy(audio, 0, a, i * audioFloats, audioFloats);
@@ -142,17 +149,37 @@ public final class TrainingRun {
             float lr = learningRate(config.learningRate(), step, totalSteps, options.warmupSteps());
             float loss = trainer.step(new ClipBatch(b, f, a, labels), lr);
             if (!Float.isFinite(loss)) {
-              throw new IllegalStateException("training diverged at step " + step + " (loss " + loss + "): lower the learning rate");
+              throw new IllegalStateException(
+                  "training diverged at step "
+                      + step
+                      + " (loss "
+                      + loss
+                      + "): lower the learning rate");
             }
             lossSum += loss;
             losses.add(new double[] {step, loss});
             bar.step();
-            bar.setExtraMessage(String.format(" loss %.3f lr %.4f%s", lossSum / (s + 1), lr,
-                history.isEmpty() ? "" : String.format(" val acc %.1f%%", 100 * history.get(history.size() - 1).valAccuracy())));
+            bar.setExtraMessage(
+                String.format(
+                    " loss %.3f lr %.4f%s",
+                    lossSum / (s + 1),
+                    lr,
+                    history.isEmpty()
+                        ? ""
+                        : String.format(
+                            " val acc %.1f%%",
+                            100 * history.get(history.size() - 1).valAccuracy())));
           }
         }
         double[] val = validate(trainer, validation, config);
-        Epoch e = new Epoch(epoch + 1, stepsPerEpoch, lossSum / stepsPerEpoch, val[0], val[1], (System.nanoTime() - t0) / 1e9);
+        Epoch e =
+            new Epoch(
+                epoch + 1,
+                stepsPerEpoch,
+                lossSum / stepsPerEpoch,
+                val[0],
+                val[1],
+                (System.nanoTime() - t0) / 1e9);
         history.add(e);
         trainer.saveCheckpoint(checkpoints.resolve("last"));
         if (val[0] > bestAcc) {
@@ -163,7 +190,12 @@ public final class TrainingRun {
         JSON.writeValue(out.resolve("history.json").toFile(), history);
         System.err.printf(
             "epoch %d: loss %.4f, validation accuracy %.1f%% (AUC %.3f) on %d clips, %.0f s%n",
-            e.epoch(), e.trainLoss(), 100 * e.valAccuracy(), e.valAuc(), validation.size(), e.seconds());
+            e.epoch(),
+            e.trainLoss(),
+            100 * e.valAccuracy(),
+            e.valAuc(),
+            validation.size(),
+            e.seconds());
         chart(history, losses, out.resolve("training-curve.png"));
       }
       if (Files.exists(checkpoints.resolve("best.index"))) {
@@ -190,8 +222,12 @@ public final class TrainingRun {
       dataset.forEach(Split.TRAIN, 0, train::add, n -> bar.stepTo(++done[0]));
       dataset.forEach(Split.VALIDATION, 0, validation::add, n -> bar.stepTo(++done[0]));
     }
-    LOG.info("loaded {} training and {} validation clips in {} s; skipped: {}", train.size(), validation.size(),
-        Math.round((System.nanoTime() - t0) / 1e9), dataset.report().skipped().size());
+    LOG.info(
+        "loaded {} training and {} validation clips in {} s; skipped: {}",
+        train.size(),
+        validation.size(),
+        Math.round((System.nanoTime() - t0) / 1e9),
+        dataset.report().skipped().size());
   }
 
   static float learningRate(float base, int step, int total, int warmup) {
@@ -241,7 +277,8 @@ public final class TrainingRun {
     return new double[] {m.accuracy(), m.rocAuc()};
   }
 
-  private void writeMetadata(Path modelDir, NetConfig config, double acc, double auc, int trainClips, int valClips) {
+  private void writeMetadata(
+      Path modelDir, NetConfig config, double acc, double auc, int trainClips, int valClips) {
     Map<String, Object> training = new LinkedHashMap<>();
     training.put("data", dataDescription);
     training.put("seed", options.seed());
@@ -254,7 +291,8 @@ public final class TrainingRun {
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("validation_accuracy", acc);
     metrics.put("validation_roc_auc", auc);
-    String version = config.name() + "-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
+    String version =
+        config.name() + "-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
     ModelMetadata meta =
         new ModelMetadata(
             1,
@@ -262,8 +300,14 @@ public final class TrainingRun {
             version,
             config.name(),
             Instant.now().toString(),
-            new InputContract(config.clipSeconds(), config.frameRate(), config.framesPerClip(), config.frameSize(),
-                config.frameSize(), config.frontEnd().sampleRate(), config.inputAudioChannels()),
+            new InputContract(
+                config.clipSeconds(),
+                config.frameRate(),
+                config.framesPerClip(),
+                config.frameSize(),
+                config.frameSize(),
+                config.frontEnd().sampleRate(),
+                config.inputAudioChannels()),
             ModelSignatures.FLIP,
             ModelSignatures.EMBED,
             training,
@@ -274,8 +318,14 @@ public final class TrainingRun {
 
   private static void chart(List<Epoch> history, List<double[]> losses, Path png) {
     try {
-      XYChart chart = new XYChartBuilder().width(900).height(500).title("Earshot training")
-          .xAxisTitle("step").yAxisTitle("loss / validation accuracy").build();
+      XYChart chart =
+          new XYChartBuilder()
+              .width(900)
+              .height(500)
+              .title("Earshot training")
+              .xAxisTitle("step")
+              .yAxisTitle("loss / validation accuracy")
+              .build();
       int window = Math.max(1, losses.size() / 200);
       List<Double> xs = new ArrayList<>();
       List<Double> ys = new ArrayList<>();
@@ -288,7 +338,9 @@ public final class TrainingRun {
         ys.add(sum / window);
       }
       if (!xs.isEmpty()) {
-        chart.addSeries("training loss", xs, ys).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+        chart
+            .addSeries("training loss", xs, ys)
+            .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
       }
       List<Double> ex = new ArrayList<>();
       List<Double> ey = new ArrayList<>();

@@ -41,10 +41,14 @@ class PaperConfigTest {
 
     assertThat(loss).isFinite().isPositive();
     assertThat(Files.exists(export.resolve("saved_model.pb"))).isTrue();
-    try (SavedModelBundle bundle = SavedModelBundle.load(export.toString(), ModelSignatures.SERVE_TAG);
+    try (SavedModelBundle bundle =
+            SavedModelBundle.load(export.toString(), ModelSignatures.SERVE_TAG);
         TUint8 f = Tensors.bytes(Shape.of(1, paper.framesPerClip(), 256, 256, 3), frames);
         TFloat32 a = Tensors.floats(Shape.of(1, paper.samplesPerClip(), 2), audio);
-        Result r = bundle.function(ModelSignatures.FLIP).call(Map.of(ModelSignatures.FRAMES, f, ModelSignatures.AUDIO, a))) {
+        Result r =
+            bundle
+                .function(ModelSignatures.FLIP)
+                .call(Map.of(ModelSignatures.FRAMES, f, ModelSignatures.AUDIO, a))) {
       float p = Tensors.toFloatArray(r.get(ModelSignatures.FLIP_PROBABILITY).orElseThrow())[0];
       assertThat(p).isBetween(0f, 1f);
     }

@@ -25,13 +25,18 @@ class TrainingRunTest {
   @BeforeAll
   static void scenes() {
     videos = dir.resolve("videos");
-    new SceneGenerator(SceneSpec.defaults().withSeconds(4), 3).generateAll(videos, 8, 3, 2, n -> {});
+    new SceneGenerator(SceneSpec.defaults().withSeconds(4), 3)
+        .generateAll(videos, 8, 3, 2, n -> {});
   }
 
   private static ClipDataset dataset(NetConfig net) {
     return ClipDataset.open(
         videos,
-        DatasetConfig.defaults().withClip(TrainingRun.clipSpec(net)).withSplits(0.75, 0.25).withHop(0.5).withSeed(3));
+        DatasetConfig.defaults()
+            .withClip(TrainingRun.clipSpec(net))
+            .withSplits(0.75, 0.25)
+            .withHop(0.5)
+            .withSeed(3));
   }
 
   @Test
@@ -40,7 +45,9 @@ class TrainingRunTest {
     Path out = dir.resolve("run");
 
     TrainingRun.Outcome outcome =
-        new TrainingRun(new TrainingOptions(net, out, 2, 8, 1, 5, false), dataset(net), "test scenes").run();
+        new TrainingRun(
+                new TrainingOptions(net, out, 2, 8, 1, 5, false), dataset(net), "test scenes")
+            .run();
 
     assertThat(outcome.history()).hasSize(2);
     assertThat(out.resolve("training-curve.png")).isNotEmptyFile();
