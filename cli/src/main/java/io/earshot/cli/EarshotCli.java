@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       StackCommand.class,
       IngestCommand.class,
+      JobCommand.class,
       GenerateCommand.class,
       DatasetCommand.class,
       TrainCommand.class,

@@ -27,11 +27,37 @@ public final class ClipModel implements AutoCloseable {
   private final SavedModelScorer network;
   private final ClipSpec spec;
   private final String version;
+  private final io.earshot.training.eval.FlipScorer scorer;
 
   private ClipModel(SavedModelScorer network, ClipSpec spec, String version) {
     this.network = network;
     this.spec = spec;
     this.version = version;
+    this.scorer = network != null ? network : new io.earshot.training.eval.ClassicalScorer();
+  }
+
+  /** The model as a clip scorer (for validation). */
+  public io.earshot.training.eval.FlipScorer scorer() {
+    return scorer;
+  }
+
+  /** Opens a published release's directory, checking its digest against the release record. */
+  public static ClipModel openRelease(java.net.URI uri, String expectedSha256) {
+    Path dir = "file".equals(uri.getScheme()) ? Path.of(uri) : Path.of(uri.toString());
+    io.earshot.training.release.ModelMetadata meta =
+        io.earshot.training.release.ModelFiles.verify(dir, null);
+    String digest = io.earshot.training.release.ModelFiles.digest(meta.files());
+    if (!digest.equals(expectedSha256)) {
+      throw new io.earshot.training.release.InvalidModelException(
+          "release digest "
+              + expectedSha256
+              + " does not match the files at "
+              + dir
+              + " ("
+              + digest
+              + ")");
+    }
+    return open(dir.toString());
   }
 
   /** Opens a model directory, or the classical detector for "classical". */

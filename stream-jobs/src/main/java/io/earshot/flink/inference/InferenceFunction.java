@@ -1,19 +1,25 @@
 package io.earshot.flink.inference;
 
 import io.earshot.avro.ClipPrediction;
+import io.earshot.avro.DeadLetter;
+import io.earshot.avro.ModelRelease;
 import io.earshot.avro.PredictionStatus;
 import io.earshot.avro.SourceTrack;
 import io.earshot.avro.TrackingMethod;
 import io.earshot.domain.Topics;
+import io.earshot.serde.AvroDeserializer;
 import io.earshot.serde.AvroSerializer;
 import io.earshot.serde.SchemaRegistryClient;
 import io.earshot.serde.TrustedAvroClasses;
+import io.earshot.training.data.Clip;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -21,7 +27,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -31,8 +37,16 @@ import org.apache.flink.util.Collector;
  *
  * <p>The model is owned here: created in {@link #open}, closed in {@link #close}.
  */
-public class InferenceFunction extends KeyedProcessFunction<Integer, ClipJob, OutRecord>
+public class InferenceFunction
+    extends KeyedBroadcastProcessFunction<Integer, ClipJob, KafkaBytes, OutRecord>
     implements CheckpointedFunction {
+
+  /** The latest accepted release, so a restarted job serves it again. */
+  public static final MapStateDescriptor<String, byte[]> RELEASES =
+      new MapStateDescriptor<>("model-release", String.class, byte[].class);
+
+  /** The model family this job serves. */
+  public static final String MODEL_NAME = "flip-detector";
 
   private static final long serialVersionUID = 1L;
 
@@ -50,6 +64,13 @@ public class InferenceFunction extends KeyedProcessFunction<Integer, ClipJob, Ou
   private transient Histogram inferenceMillis;
   private transient Histogram endToEndMillis;
   private transient long timerAt = Long.MIN_VALUE;
+  private transient AvroDeserializer<ModelRelease> releases;
+  private transient AvroSerializer<DeadLetter> deadLetters;
+  private transient Counter rejected;
+  private transient Counter swapped;
+  private transient String servingSha;
+  private transient List<Clip> validationClips;
+  private transient io.earshot.training.data.ClipSpec validationSpec;
 
   public InferenceFunction(String model, String registryUrl, int maxBatch, long maxWaitMillis) {
     this.model = model;
@@ -63,6 +84,8 @@ public class InferenceFunction extends KeyedProcessFunction<Integer, ClipJob, Ou
     TrustedAvroClasses.install();
     runtime = ClipModel.open(model);
     SchemaRegistryClient registry = new SchemaRegistryClient(registryUrl);
+    releases = new AvroDeserializer<>(registry, ModelRelease.class);
+    deadLetters = new AvroSerializer<>(registry, false);
     predictions = new AvroSerializer<>(registry, false);
     tracks = new AvroSerializer<>(registry, false);
     var group = getRuntimeContext().getMetricGroup();
@@ -72,8 +95,9 @@ public class InferenceFunction extends KeyedProcessFunction<Integer, ClipJob, Ou
         group.histogram("earshot_inference_ms", new DescriptiveStatisticsHistogram(1000));
     endToEndMillis =
         group.histogram("earshot_end_to_end_ms", new DescriptiveStatisticsHistogram(1000));
-    group.gauge("earshot_model_info", () -> 1);
-    group.addGroup("model_version", runtime.version()).gauge("earshot_model_loaded", () -> 1);
+    rejected = group.counter("earshot_model_rejected");
+    swapped = group.counter("earshot_model_swaps");
+    group.gauge("earshot_model_loaded_at", () -> loadedAt);
   }
 
   @Override
@@ -94,8 +118,111 @@ public class InferenceFunction extends KeyedProcessFunction<Integer, ClipJob, Ou
     pendingState.update(new ArrayList<>(pending));
   }
 
+  private transient long loadedAt;
+
+  /**
+   * A new release: load it beside the serving model, check its files, contract and built-in
+   * validation clips, then swap it in between two batches. A bad release is rejected with a dead
+   * letter and a metric while the old model keeps serving.
+   */
   @Override
-  public void processElement(ClipJob job, Context ctx, Collector<OutRecord> out) throws Exception {
+  public void processBroadcastElement(KafkaBytes record, Context ctx, Collector<OutRecord> out)
+      throws Exception {
+    ModelRelease release;
+    try {
+      release = releases.deserialize(record.topic, record.value);
+    } catch (RuntimeException e) {
+      reject(null, "unreadable model release: " + e.getMessage(), record, out);
+      return;
+    }
+    if (!MODEL_NAME.equals(release.getModelName()) || release.getSha256().equals(servingSha)) {
+      return;
+    }
+    String problem = accept(release);
+    if (problem != null) {
+      reject(release, problem, record, out);
+      return;
+    }
+    BroadcastState<String, byte[]> state = ctx.getBroadcastState(RELEASES);
+    state.put(MODEL_NAME, record.value);
+  }
+
+  private String accept(ModelRelease release) {
+    ClipModel candidate;
+    try {
+      candidate = ClipModel.openRelease(java.net.URI.create(release.getUri()), release.getSha256());
+    } catch (RuntimeException e) {
+      return "cannot load " + release.getVersion() + ": " + e.getMessage();
+    }
+    try {
+      io.earshot.training.data.ClipSpec spec = candidate.spec();
+      io.earshot.training.data.ClipSpec serving = runtime.spec();
+      if (runtime.version().equals("classical") ? false : !spec.equals(serving)) {
+        candidate.close();
+        return "input contract "
+            + spec
+            + " differs from the serving model's "
+            + serving
+            + " (clip assembly is set up for it); deploy it with a job restart";
+      }
+      if (validationClips == null || !spec.equals(validationSpec)) {
+        validationClips = ModelValidation.clips(spec);
+        validationSpec = spec;
+      }
+      String failure = ModelValidation.check(candidate.scorer(), validationClips);
+      if (failure != null) {
+        candidate.close();
+        return release.getVersion() + " " + failure;
+      }
+    } catch (RuntimeException e) {
+      candidate.close();
+      return "cannot validate " + release.getVersion() + ": " + e.getMessage();
+    }
+    // The swap is atomic for the data path: this operator is single-threaded and batches are
+    // scored wholly by one model, so no clip is lost or scored twice.
+    ClipModel old = runtime;
+    runtime = candidate;
+    servingSha = release.getSha256();
+    loadedAt = System.currentTimeMillis();
+    swapped.inc();
+    old.close();
+    return null;
+  }
+
+  private void reject(
+      ModelRelease release, String reason, KafkaBytes record, Collector<OutRecord> out) {
+    rejected.inc();
+    DeadLetter d =
+        DeadLetter.newBuilder()
+            .setStage("model-hot-swap")
+            .setReason("model release rejected: " + reason)
+            .setSourceTopic(record.topic)
+            .setSourcePartition(record.partition)
+            .setSourceOffset(record.offset)
+            .setStreamId(release == null ? null : release.getModelName())
+            .setTimestampMillis(Instant.now())
+            .build();
+    out.collect(
+        new OutRecord(
+            Topics.DEAD_LETTER,
+            release == null ? null : release.getModelName(),
+            deadLetters.serialize(Topics.DEAD_LETTER, d)));
+  }
+
+  @Override
+  public void processElement(ClipJob job, ReadOnlyContext ctx, Collector<OutRecord> out)
+      throws Exception {
+    if (servingSha == null) {
+      // After a restart: serve the release accepted before, if any.
+      byte[] accepted = ctx.getBroadcastState(RELEASES).get(MODEL_NAME);
+      servingSha = "";
+      if (accepted != null) {
+        ModelRelease r = releases.deserialize(Topics.MODELS, accepted);
+        if (accept(r) != null) {
+          servingSha = "";
+        }
+      }
+    }
     if (job.reason != null) {
       emit(job, null, 0, 0, 0, out);
       return;

@@ -32,6 +32,7 @@ public final class SpatialInferenceJob {
   public static final String ASSEMBLY_UID = "clip-assembly";
   public static final String INFERENCE_UID = "inference";
   public static final String SINK_UID = "kafka-sink";
+  public static final String MODELS_UID = "model-releases";
 
   private SpatialInferenceJob() {}
 
@@ -45,6 +46,23 @@ public final class SpatialInferenceJob {
             .setStartingOffsets(
                 OffsetsInitializer.committedOffsets(
                     org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
+            .setDeserializer(new KafkaBytes.Schema())
+            .setProperty("isolation.level", "read_committed");
+    if (config.bounded()) {
+      builder.setBounded(OffsetsInitializer.latest());
+    }
+    return builder.build();
+  }
+
+  /** Model releases, from the compacted models topic (latest release per model name). */
+  public static KafkaSource<KafkaBytes> models(JobConfig config) {
+    var builder =
+        KafkaSource.<KafkaBytes>builder()
+            .setBootstrapServers(config.bootstrapServers())
+            .setTopics(Topics.MODELS)
+            .setGroupId(config.groupId() + "-models")
+            // Every instance reads from the end: the configured model serves until a new release.
+            .setStartingOffsets(OffsetsInitializer.latest())
             .setDeserializer(new KafkaBytes.Schema())
             .setProperty("isolation.level", "read_committed");
     if (config.bounded()) {
@@ -92,9 +110,14 @@ public final class SpatialInferenceJob {
             .uid(ASSEMBLY_UID)
             .name("clip-assembly");
     int parallelism = env.getParallelism() > 0 ? env.getParallelism() : 1;
+    var modelReleases =
+        env.fromSource(models(config), WatermarkStrategy.noWatermarks(), "model-releases")
+            .uid(MODELS_UID)
+            .broadcast(InferenceFunction.RELEASES);
     DataStream<OutRecord> results =
         clips
             .keyBy(j -> Math.floorMod(j.streamId.hashCode(), Math.max(1, parallelism)))
+            .connect(modelReleases)
             .process(
                 new InferenceFunction(
                     config.model(),
