@@ -228,6 +228,9 @@ public class InferenceFunction
       return;
     }
     pending.add(job);
+    // Fires on the final watermark of a bounded input, where processing-time timers no longer
+    // run: the last partial batch is scored before the job finishes. Same timestamp, one timer.
+    ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE - 1);
     if (pending.size() >= maxBatch) {
       flush(out);
     } else if (timerAt == Long.MIN_VALUE) {
@@ -238,7 +241,9 @@ public class InferenceFunction
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<OutRecord> out) {
-    timerAt = Long.MIN_VALUE;
+    if (ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.PROCESSING_TIME) {
+      timerAt = Long.MIN_VALUE;
+    }
     flush(out);
   }
 

@@ -87,6 +87,18 @@ public final class SpatialInferenceJob {
   /** Wires the job onto {@code env}; tests call this with the MiniCluster's environment. */
   public static void defineWorkflow(
       StreamExecutionEnvironment env, JobConfig config, ClipSpec spec) {
+    defineWorkflow(env, config, spec, null);
+  }
+
+  /**
+   * As {@link #defineWorkflow(StreamExecutionEnvironment, JobConfig, ClipSpec)}, with a function
+   * applied to assembled clips before inference (tests inject failures there).
+   */
+  public static void defineWorkflow(
+      StreamExecutionEnvironment env,
+      JobConfig config,
+      ClipSpec spec,
+      org.apache.flink.api.common.functions.MapFunction<ClipJob, ClipJob> beforeInference) {
     DataStream<KafkaBytes> raw =
         env.fromSource(
                 source(config),
@@ -109,6 +121,9 @@ public final class SpatialInferenceJob {
                     spec.seconds(), config.hopSeconds(), spec.frames(), config.graceSeconds()))
             .uid(ASSEMBLY_UID)
             .name("clip-assembly");
+    if (beforeInference != null) {
+      clips = clips.map(beforeInference).uid("before-inference").name("before-inference");
+    }
     int parallelism = env.getParallelism() > 0 ? env.getParallelism() : 1;
     var modelReleases =
         env.fromSource(models(config), WatermarkStrategy.noWatermarks(), "model-releases")
