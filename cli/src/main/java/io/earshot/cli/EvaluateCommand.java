@@ -99,7 +99,13 @@ final class EvaluateCommand implements Callable<Integer> {
               .withSplits(0, 0)
               .withSeed(seed);
       ClipDataset dataset = ClipDataset.open(videos, config);
-      List<Evaluation.Row> rows = Evaluation.run(dataset, List.of(Split.TEST), scorers, 16);
+      List<Evaluation.Row> rows =
+          Evaluation.run(
+              dataset,
+              List.of(Split.TEST),
+              scorers,
+              16,
+              new io.earshot.training.eval.Decidability(videos));
       System.out.print(Evaluation.table(rows));
       Map<String, Object> context = new LinkedHashMap<>();
       context.put("model", model);

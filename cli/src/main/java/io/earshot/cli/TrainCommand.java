@@ -170,7 +170,12 @@ final class TrainCommand implements Callable<Integer> {
               .withHop(3.0);
       List<FlipScorer> scorers = List.of(model, new ClassicalScorer(), new ChanceScorer(evalSeed));
       List<Evaluation.Row> rows =
-          Evaluation.run(ClipDataset.open(dir, data), List.of(Split.TEST), scorers, 32);
+          Evaluation.run(
+              ClipDataset.open(dir, data),
+              List.of(Split.TEST),
+              scorers,
+              32,
+              new io.earshot.training.eval.Decidability(dir));
       System.out.printf(
           "held-out evaluation (%d scenes, seed %d):%n%s",
           evalScenes, evalSeed, Evaluation.table(rows));
@@ -184,6 +189,11 @@ final class TrainCommand implements Callable<Integer> {
       metrics.put("heldout_classical_accuracy", rows.get(1).accuracy());
       metrics.put("heldout_classical_roc_auc", rows.get(1).rocAuc());
       metrics.put("heldout_chance_accuracy", rows.get(2).accuracy());
+      metrics.put("heldout_decidable_accuracy", rows.get(0).decidableAccuracy());
+      metrics.put("heldout_decidable_classical_accuracy", rows.get(1).decidableAccuracy());
+      metrics.put(
+          "heldout_decidable_fraction",
+          rows.get(0).decidableClips() / (double) Math.max(1, rows.get(0).clips()));
       // Metrics are not among the hashed files, so updating them keeps the release valid.
       meta.withMetrics(metrics).write(modelDir);
     }

@@ -21,17 +21,35 @@ public final class Evaluation {
 
   /** One scorer's numbers. */
   public record Row(
-      String scorer, int clips, double accuracy, double rocAuc, double clipsPerSecond) {}
+      String scorer,
+      int clips,
+      double accuracy,
+      double rocAuc,
+      double clipsPerSecond,
+      int decidableClips,
+      double decidableAccuracy) {}
 
   private Evaluation() {}
 
   /** Evaluates on the given splits of the dataset (batches of {@code batch} clips). */
   public static List<Row> run(
       ClipDataset dataset, List<Split> splits, List<FlipScorer> scorers, int batch) {
+    return run(dataset, splits, scorers, batch, null);
+  }
+
+  /** As above; with ground truth (generated scenes) also reports accuracy on decidable clips. */
+  public static List<Row> run(
+      ClipDataset dataset,
+      List<Split> splits,
+      List<FlipScorer> scorers,
+      int batch,
+      Decidability decidability) {
     List<BinaryMetrics> metrics = new ArrayList<>();
+    List<BinaryMetrics> decidable = new ArrayList<>();
     long[] nanos = new long[scorers.size()];
     for (int i = 0; i < scorers.size(); i++) {
       metrics.add(new BinaryMetrics());
+      decidable.add(new BinaryMetrics());
     }
     List<Clip> pending = new ArrayList<>();
     Runnable flush =
@@ -41,7 +59,15 @@ public final class Evaluation {
             double[] p = scorers.get(s).score(pending);
             nanos[s] += System.nanoTime() - t;
             for (int i = 0; i < p.length; i++) {
-              metrics.get(s).add(pending.get(i).swapped(), p[i]);
+              Clip c = pending.get(i);
+              metrics.get(s).add(c.swapped(), p[i]);
+              Boolean d =
+                  decidability == null
+                      ? null
+                      : decidability.decidable(c.videoId(), c.startSeconds(), c.spec().seconds());
+              if (Boolean.TRUE.equals(d)) {
+                decidable.get(s).add(c.swapped(), p[i]);
+              }
             }
           }
           pending.clear();
@@ -64,13 +90,16 @@ public final class Evaluation {
     List<Row> rows = new ArrayList<>();
     for (int s = 0; s < scorers.size(); s++) {
       BinaryMetrics m = metrics.get(s);
+      BinaryMetrics d = decidable.get(s);
       rows.add(
           new Row(
               scorers.get(s).name(),
               m.count(),
               m.accuracy(),
               m.rocAuc(),
-              m.count() / Math.max(1e-9, nanos[s] / 1e9)));
+              m.count() / Math.max(1e-9, nanos[s] / 1e9),
+              d.count(),
+              d.accuracy()));
     }
     return rows;
   }
@@ -79,12 +108,21 @@ public final class Evaluation {
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
-            "%-44s %7s %9s %8s %10s%n", "scorer", "clips", "accuracy", "ROC AUC", "clips/s"));
+            "%-44s %7s %9s %8s %10s %10s %9s%n",
+            "scorer", "clips", "accuracy", "ROC AUC", "clips/s", "decidable", "accuracy"));
     for (Row r : rows) {
       sb.append(
           String.format(
-              "%-44s %7d %8.1f%% %8.3f %10.1f%n",
-              r.scorer(), r.clips(), 100 * r.accuracy(), r.rocAuc(), r.clipsPerSecond()));
+              "%-44s %7d %8.1f%% %8.3f %10.1f %10s %9s%n",
+              r.scorer(),
+              r.clips(),
+              100 * r.accuracy(),
+              r.rocAuc(),
+              r.clipsPerSecond(),
+              r.decidableClips() == 0 ? "-" : String.valueOf(r.decidableClips()),
+              r.decidableClips() == 0
+                  ? "-"
+                  : String.format("%.1f%%", 100 * r.decidableAccuracy())));
     }
     return sb.toString();
   }

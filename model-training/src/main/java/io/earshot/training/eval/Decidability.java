@@ -1,0 +1,59 @@
+package io.earshot.training.eval;
+
+import io.earshot.training.scene.GroundTruth;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Whether a generated clip can be told at all: some visible object sounds through most of the clip
+ * at least a tenth of the frame away from the centre. A clip whose only sources sit at the centre,
+ * are off screen or silent is a coin toss for any detector, so evaluations report accuracy on the
+ * decidable clips next to the overall figure.
+ */
+public final class Decidability {
+
+  private final Map<String, GroundTruth> cache = new HashMap<>();
+  private final Path root;
+
+  public Decidability(Path root) {
+    this.root = root;
+  }
+
+  /** Null when the video has no ground truth (not generated), else the verdict. */
+  public Boolean decidable(String videoId, double startSeconds, double seconds) {
+    GroundTruth truth =
+        cache.computeIfAbsent(
+            videoId,
+            id -> {
+              Path json = root.resolve(id.replaceAll("\\.[^.]+$", ".json"));
+              return Files.isRegularFile(json) ? GroundTruth.read(json) : null;
+            });
+    if (truth == null) {
+      return null;
+    }
+    int from = (int) Math.floor(startSeconds * truth.fps());
+    int to =
+        Math.min(truth.frames().size(), (int) Math.ceil((startSeconds + seconds) * truth.fps()));
+    for (GroundTruth.ObjectInfo info : truth.objects()) {
+      if (info.sound() == null || info.offScreen()) {
+        continue;
+      }
+      int sounding = 0;
+      double offCentre = 0;
+      for (int f = from; f < to; f++) {
+        for (GroundTruth.ObjectTruth o : truth.frames().get(f).objects()) {
+          if (o.id() == info.id() && o.sounding() && o.visible()) {
+            sounding++;
+            offCentre += Math.abs(o.cx() - 0.5);
+          }
+        }
+      }
+      if (sounding >= (to - from) / 2 && sounding > 0 && offCentre / sounding >= 0.1) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
