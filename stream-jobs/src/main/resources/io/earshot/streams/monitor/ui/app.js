@@ -33,7 +33,7 @@ function probabilityPath(values, width, height) {
 function sparkline(values, width, height, cls) {
   const svg = svgEl('svg', {viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none'});
   if (cls) svg.setAttribute('class', cls);
-  const y = height - FLIP_THRESHOLD * height;
+  const y = (height - FLIP_THRESHOLD * height).toFixed(1);
   svg.appendChild(svgEl('line', {x1: 0, x2: width, y1: y, y2: y, class: 'threshold'}));
   svg.appendChild(svgEl('polyline', {points: probabilityPath(values, width, height)}));
   return svg;
