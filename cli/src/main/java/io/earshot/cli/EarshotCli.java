@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       StackCommand.class,
       IngestCommand.class,
+      MonitorCommand.class,
       GenerateCommand.class,
       DatasetCommand.class,
       BenchCommand.class,

@@ -1,6 +1,7 @@
 package io.earshot.streams.monitor;
 
 import io.earshot.serde.TrustedAvroClasses;
+import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -31,19 +32,25 @@ public final class FlipMonitorApp {
   private FlipMonitorApp() {}
 
   public static void main(String[] args) throws InterruptedException {
-    System.exit(run(FlipMonitorConfig.from(parse(args))));
+    System.exit(run(FlipMonitorConfig.from(parse(args)), System.out));
   }
 
   /**
    * Runs until the JVM is asked to stop or the instance fails; returns the exit code (0 after a
    * clean stop, 1 when Kafka Streams failed).
+   *
+   * @param out where the URLs it serves are printed once it listens
    */
-  public static int run(FlipMonitorConfig config) throws InterruptedException {
+  public static int run(FlipMonitorConfig config, PrintStream out) throws InterruptedException {
     CountDownLatch shutdown = new CountDownLatch(1);
     try (FlipMonitor monitor = FlipMonitor.start(config)) {
       Thread hook = new Thread(shutdown::countDown, "flip-monitor-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       LOG.info("flip monitor serving {}", monitor.url());
+      out.printf(
+          "flip monitor on %s (operator page), %sapi/streams, %smetrics%n",
+          monitor.url(), monitor.url(), monitor.url());
+      out.flush();
       Thread watcher =
           new Thread(
               () -> {
