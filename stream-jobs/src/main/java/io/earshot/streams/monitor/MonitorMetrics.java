@@ -4,6 +4,7 @@ import io.earshot.avro.ClipPrediction;
 import io.earshot.domain.MonitorState;
 import io.earshot.domain.StateTransition;
 import io.earshot.domain.StreamStatus;
+import io.earshot.domain.Topics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -115,6 +116,15 @@ public final class MonitorMetrics {
     }
     predictions.labelValues("SCORED");
     predictions.labelValues("NO_SIGNAL");
+    for (String action : new String[] {"swapped", "passed", "unsupported_layout"}) {
+      corrected.labelValues(action);
+    }
+    for (String topic :
+        new String[] {
+          Topics.PREDICTIONS, Topics.AUDIO_WINDOWS, Topics.VIDEO_FRAMES, Topics.TRACKS
+        }) {
+      deadLetters.labelValues(topic);
+    }
     JvmMetrics.builder().register(registry);
   }
 
