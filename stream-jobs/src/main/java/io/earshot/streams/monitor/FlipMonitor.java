@@ -9,6 +9,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -41,6 +42,7 @@ public final class FlipMonitor implements AutoCloseable {
   private final MonitorMetrics metrics;
   private final CountDownLatch running = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private FlipMonitor(KafkaStreams streams, MonitorHttpServer http, MonitorMetrics metrics) {
     this.streams = streams;
@@ -142,8 +144,12 @@ public final class FlipMonitor implements AutoCloseable {
     return streams.state();
   }
 
+  /** Stops Kafka Streams (leaving the group cleanly) and the HTTP server; idempotent. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     try {
       streams.close(Duration.ofSeconds(30));
     } finally {

@@ -44,7 +44,14 @@ public final class FlipMonitorApp {
   public static int run(FlipMonitorConfig config, PrintStream out) throws InterruptedException {
     CountDownLatch shutdown = new CountDownLatch(1);
     try (FlipMonitor monitor = FlipMonitor.start(config)) {
-      Thread hook = new Thread(shutdown::countDown, "flip-monitor-shutdown");
+      // The JVM waits for hooks, not for main: the hook itself closes the monitor.
+      Thread hook =
+          new Thread(
+              () -> {
+                monitor.close();
+                shutdown.countDown();
+              },
+              "flip-monitor-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       LOG.info("flip monitor serving {}", monitor.url());
       out.printf(

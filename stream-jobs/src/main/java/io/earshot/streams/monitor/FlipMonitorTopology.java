@@ -87,5 +87,9 @@ public final class FlipMonitorTopology {
                 Stores.inMemoryKeyValueStore(store), Serdes.String(), Serdes.ByteArray())
             .withLoggingDisabled(),
         "latest-" + name);
+    // Not read by the processor: connecting the status store puts frames and tracks in the same
+    // sub-topology (same partition count, same key), so a stream's status, frame and track live
+    // in one task and the instance that owns the stream answers for all three.
+    t.connectProcessorAndStateStores("latest-" + name, STATUS_STORE);
   }
 }

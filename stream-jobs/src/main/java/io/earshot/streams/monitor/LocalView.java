@@ -54,6 +54,10 @@ final class LocalView {
     return instance;
   }
 
+  boolean operatorView() {
+    return operatorView;
+  }
+
   /** Statuses of every local stream, sorted by id. */
   List<StreamStatus> statuses() {
     List<StreamStatus> out = new ArrayList<>();

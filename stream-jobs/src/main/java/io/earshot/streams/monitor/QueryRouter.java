@@ -106,9 +106,15 @@ final class QueryRouter {
     }
   }
 
-  /** The newest frame of a stream, from whichever instance owns it. */
+  /**
+   * The newest frame of a stream, from whichever instance owns it (empty without operator view).
+   */
   Optional<Content> frame(String streamId, boolean localOnly) {
-    HostInfo owner = owner(FlipMonitorTopology.FRAME_STORE, streamId, localOnly);
+    if (!local.operatorView()) {
+      return Optional.empty();
+    }
+    // Frames live in the same task as the stream's status (see FlipMonitorTopology).
+    HostInfo owner = owner(FlipMonitorTopology.STATUS_STORE, streamId, localOnly);
     if (owner.equals(locator.self())) {
       return local.frame(streamId);
     }

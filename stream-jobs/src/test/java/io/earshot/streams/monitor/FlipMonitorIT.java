@@ -15,6 +15,7 @@ import io.earshot.avro.StreamState;
 import io.earshot.domain.Topics;
 import io.earshot.stack.LocalStack;
 import io.earshot.testing.SharedStack;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -195,6 +196,8 @@ class FlipMonitorIT {
     }
     for (String id : ids) {
       feed(id, 0, 4, 0.05);
+      client.send(Topics.TRACKS, id, MonitorRecordsSupplier.track(id, 3, 0.25));
+      client.send(Topics.VIDEO_FRAMES, id, MonitorRecordsSupplier.frame(id, 0, new byte[] {7, 7}));
     }
 
     // Then both instances list all six, and each answers for every one of them
@@ -219,6 +222,18 @@ class FlipMonitorIT {
       assertThat(a.path("instance")).isEqualTo(b.path("instance"));
       assertThat(a.path("history")).hasSize(4);
       servedBy.add(a.path("instance").asText());
+      // Frame and track live with the status, so the owner has them too
+      await()
+          .atMost(PATIENCE)
+          .ignoreExceptions()
+          .until(() -> client.json(second.url() + "api/streams/" + id).path("frame").asBoolean());
+      assertThat(client.json(first.url() + "api/streams/" + id).path("track").path("x").asDouble())
+          .isEqualTo(0.25);
+      for (FlipMonitor instance : List.of(first, second)) {
+        HttpResponse<String> frame = client.get(instance.url() + "api/streams/" + id + "/frame");
+        assertThat(frame.statusCode()).isEqualTo(200);
+        assertThat(frame.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+      }
     }
     // The partitions are split between the two instances, so both owners answered.
     assertThat(servedBy)
