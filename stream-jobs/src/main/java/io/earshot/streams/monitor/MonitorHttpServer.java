@@ -153,7 +153,8 @@ final class MonitorHttpServer implements AutoCloseable {
   /** GET only; maps unavailability to 503 and anything unexpected to 500 with one line. */
   private static HttpHandler guarded(HttpHandler handler) {
     return exchange -> {
-      try (exchange) {
+      // Not try-with-resources: the error answers below must be sent before the exchange closes.
+      try {
         if (!exchange.getRequestMethod().equals("GET")) {
           exchange.getResponseHeaders().set("Allow", "GET");
           sendError(exchange, 405, "only GET is supported");
@@ -166,6 +167,8 @@ final class MonitorHttpServer implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.warn("error serving {}", exchange.getRequestURI(), e);
         sendError(exchange, 500, e.toString());
+      } finally {
+        exchange.close();
       }
     };
   }
