@@ -1,13 +1,12 @@
 package io.earshot.ops;
 
+import static io.earshot.streams.monitor.MonitorRecordsSupplier.prediction;
+import static io.earshot.streams.monitor.MonitorRecordsSupplier.stereoSamples;
+import static io.earshot.streams.monitor.MonitorRecordsSupplier.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.earshot.avro.AudioWindow;
-import io.earshot.avro.ChannelLayout;
-import io.earshot.avro.ClipPrediction;
-import io.earshot.avro.PredictionStatus;
 import io.earshot.domain.Topics;
 import io.earshot.serde.AvroSerializer;
 import io.earshot.serde.SchemaRegistryClient;
@@ -15,11 +14,9 @@ import io.earshot.stack.LocalStack;
 import io.earshot.streams.monitor.FlipMonitor;
 import io.earshot.streams.monitor.FlipMonitorConfig;
 import io.earshot.testing.SharedStack;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -98,13 +95,19 @@ class FleetOverviewDashboardIT {
           () -> {
             int c = clip.getAndIncrement();
             long now = System.currentTimeMillis();
-            producer.send(record(ok, c, 0.05, now));
-            producer.send(record(flipped, c, c < 3 ? 0.05 : 0.95, now));
-            producer.send(record(silent, c, null, now));
+            send(producer, Topics.PREDICTIONS, ok, prediction(ok, c, 0.05, now));
+            send(
+                producer,
+                Topics.PREDICTIONS,
+                flipped,
+                prediction(flipped, c, c < 3 ? 0.05 : 0.95, now));
+            send(producer, Topics.PREDICTIONS, silent, prediction(silent, c, null, now));
             if (c > 0 && c % 5 == 0) {
-              producer.send(record(ok, c - 1, 0.9, now)); // late: ignored and counted
+              // late: ignored and counted
+              send(producer, Topics.PREDICTIONS, ok, prediction(ok, c - 1, 0.9, now));
             }
-            producer.send(new ProducerRecord<>(Topics.AUDIO_WINDOWS, flipped, window(flipped, c)));
+            send(
+                producer, Topics.AUDIO_WINDOWS, flipped, window(flipped, c, stereoSamples(160, c)));
           },
           0,
           500,
@@ -175,6 +178,14 @@ class FleetOverviewDashboardIT {
     }
   }
 
+  private static void send(
+      KafkaProducer<String, SpecificRecord> producer,
+      String topic,
+      String key,
+      SpecificRecord value) {
+    producer.send(new ProducerRecord<>(topic, key, value));
+  }
+
   private static String firing(PrometheusServer prometheus, String alert) throws Exception {
     StringBuilder out = new StringBuilder();
     for (JsonNode a : prometheus.api("/api/v1/alerts").path("data").path("alerts")) {
@@ -184,36 +195,5 @@ class FleetOverviewDashboardIT {
       }
     }
     return out.toString();
-  }
-
-  private static ProducerRecord<String, SpecificRecord> record(
-      String stream, int clip, Double p, long now) {
-    ClipPrediction v =
-        ClipPrediction.newBuilder()
-            .setStreamId(stream)
-            .setClipStartMicros(clip * 1_000_000L)
-            .setClipEndMicros(clip * 1_000_000L + 3_000_000L)
-            .setStatus(p == null ? PredictionStatus.NO_SIGNAL : PredictionStatus.SCORED)
-            .setFlipProbability(p)
-            .setModelVersion("dash-test")
-            .setNewestIngestTimeMillis(Instant.ofEpochMilli(now - 1200))
-            .setInferenceStartMillis(Instant.ofEpochMilli(now - 250))
-            .setInferenceEndMillis(Instant.ofEpochMilli(now - 100))
-            .build();
-    return new ProducerRecord<>(Topics.PREDICTIONS, stream, v);
-  }
-
-  private static AudioWindow window(String stream, int sequence) {
-    return AudioWindow.newBuilder()
-        .setStreamId(stream)
-        .setSequence(sequence)
-        .setStartPtsMicros(sequence * 500_000L)
-        .setIngestTimeMillis(Instant.now())
-        .setSampleRate(16000)
-        .setChannels(2)
-        .setLayout(ChannelLayout.STEREO)
-        .setFrameCount(160)
-        .setPcm(ByteBuffer.wrap(new byte[640]))
-        .build();
   }
 }

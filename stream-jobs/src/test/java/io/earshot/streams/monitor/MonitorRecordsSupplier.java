@@ -13,16 +13,20 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Random;
 
-/** Test records: predictions one clip per second, stereo windows, frames, tracks. */
-final class MonitorRecordsSupplier {
+/**
+ * Test records: predictions one clip per second, stereo windows, frames, tracks. Public for the ops
+ * module's live tests (stream-jobs test-jar).
+ */
+public final class MonitorRecordsSupplier {
 
-  static final long HOP_MICROS = 1_000_000L;
-  static final String MODEL = "flip-detector-test-1";
+  public static final long HOP_MICROS = 1_000_000L;
+  public static final String MODEL = "flip-detector-test-1";
 
   private MonitorRecordsSupplier() {}
 
   /** Prediction for clip number {@code clip} (3 s clip starting at clip seconds). */
-  static ClipPrediction prediction(String streamId, int clip, Double probability, long nowMillis) {
+  public static ClipPrediction prediction(
+      String streamId, int clip, Double probability, long nowMillis) {
     return ClipPrediction.newBuilder()
         .setStreamId(streamId)
         .setClipStartMicros(clip * HOP_MICROS)
@@ -39,7 +43,7 @@ final class MonitorRecordsSupplier {
   }
 
   /** Seeded random stereo samples whose left and right differ everywhere. */
-  static short[] stereoSamples(int frames, long seed) {
+  public static short[] stereoSamples(int frames, long seed) {
     Random r = new Random(seed);
     short[] s = new short[frames * 2];
     for (int i = 0; i < frames; i++) {
@@ -49,7 +53,7 @@ final class MonitorRecordsSupplier {
     return s;
   }
 
-  static AudioWindow window(String streamId, long sequence, short[] interleaved) {
+  public static AudioWindow window(String streamId, long sequence, short[] interleaved) {
     return AudioWindow.newBuilder()
         .setStreamId(streamId)
         .setSequence(sequence)
@@ -63,14 +67,14 @@ final class MonitorRecordsSupplier {
         .build();
   }
 
-  static short[] samples(AudioWindow w) {
+  public static short[] samples(AudioWindow w) {
     ByteBuffer b = w.getPcm().duplicate();
     byte[] bytes = new byte[b.remaining()];
     b.get(bytes);
     return Pcm.fromS16le(bytes);
   }
 
-  static VideoFrame frame(String streamId, long sequence, byte[] jpeg) {
+  public static VideoFrame frame(String streamId, long sequence, byte[] jpeg) {
     return VideoFrame.newBuilder()
         .setStreamId(streamId)
         .setSequence(sequence)
@@ -84,7 +88,7 @@ final class MonitorRecordsSupplier {
         .build();
   }
 
-  static SourceTrack track(String streamId, int clip, double x) {
+  public static SourceTrack track(String streamId, int clip, double x) {
     return SourceTrack.newBuilder()
         .setStreamId(streamId)
         .setClipStartMicros(clip * HOP_MICROS)
