@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       StackCommand.class,
       IngestCommand.class,
       JobCommand.class,
+      MonitorCommand.class,
       GenerateCommand.class,
       DatasetCommand.class,
       TrainCommand.class,

@@ -44,7 +44,9 @@ class EarshotCliIT {
 
     assertThat(help.exit()).isZero();
     for (String command :
-        new String[] {"demo", "stack", "ingest", "generate", "dataset", "bench", "test"}) {
+        new String[] {
+          "demo", "stack", "ingest", "monitor", "generate", "dataset", "bench", "test"
+        }) {
       assertThat(help.out()).containsPattern("(?m)^\\s+" + command + "\\s+\\S+");
       assertThat(run(command, "--help").exit()).as(command + " --help").isZero();
     }
@@ -65,6 +67,14 @@ class EarshotCliIT {
 
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("--stream-id");
+  }
+
+  @Test
+  void shouldRejectMonitorOptionNamingItWhenValueIsInvalid() {
+    Run r = run("monitor", "--set", "flip-threshold=high", "--http-port", "0");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err().strip()).startsWith("earshot: flip-threshold must be a number");
   }
 
   @Test
