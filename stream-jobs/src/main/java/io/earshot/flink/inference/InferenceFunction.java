@@ -63,7 +63,9 @@ public class InferenceFunction
   private transient Histogram batchSizes;
   private transient Histogram inferenceMillis;
   private transient Histogram endToEndMillis;
-  private transient long timerAt = Long.MIN_VALUE;
+  // Set in open(): a transient field's initialiser does not run when Flink deserialises the
+  // function, it would be 0 and no batch timer would ever be registered.
+  private transient long timerAt;
   private transient AvroDeserializer<ModelRelease> releases;
   private transient AvroSerializer<DeadLetter> deadLetters;
   private transient Counter rejected;
@@ -82,6 +84,7 @@ public class InferenceFunction
   @Override
   public void open(OpenContext context) {
     TrustedAvroClasses.install();
+    timerAt = Long.MIN_VALUE;
     runtime = ClipModel.open(model);
     SchemaRegistryClient registry = new SchemaRegistryClient(registryUrl);
     releases = new AvroDeserializer<>(registry, ModelRelease.class);

@@ -62,6 +62,7 @@ class SpatialInferenceJobIT {
 
   @TempDir static Path dir;
   static Map<String, Boolean> swappedByStream = new HashMap<>();
+  static Map<String, Path> videoByStream = new HashMap<>();
   static String run = UUID.randomUUID().toString().substring(0, 8);
 
   private static Configuration config() {
@@ -74,7 +75,7 @@ class SpatialInferenceJobIT {
   static void ingest(LocalStack stack) throws Exception {
     List<SceneGenerator.Generated> scenes =
         new SceneGenerator(SceneSpec.defaults().withSeconds(7).singleDrySource(), 21)
-            .generateAll(dir.resolve("scenes"), 4, 21, 2, n -> {});
+            .generateAll(dir.resolve("scenes"), 6, 21, 2, n -> {});
     for (int i = 0; i < scenes.size(); i++) {
       Path video = scenes.get(i).video();
       boolean swap = i % 2 == 1;
@@ -94,6 +95,7 @@ class SpatialInferenceJobIT {
       }
       String stream = "job-it-" + run + "-" + i;
       swappedByStream.put(stream, swap);
+      videoByStream.put(stream, video);
       try (KafkaIngestSink sink =
           new KafkaIngestSink(stack.bootstrapServers(), stack.registryUrl())) {
         new MediaIngestor(IngestOptions.defaults(video.toString(), stream), sink, p -> {}).run();
@@ -132,7 +134,7 @@ class SpatialInferenceJobIT {
       throws Exception {
     JobConfig config =
         JobConfig.defaults()
-            .withModel(System.getProperty("earshot.test.model", "classical"))
+            .withModel(System.getProperty("earshot.test.model", ModelHotSwapIT.SHIPPED.toString()))
             .withStack(stack.bootstrapServers(), stack.registryUrl(), "job-it-" + run, true);
     ClipSpec spec = SpatialInferenceJob.clipSpec(config);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -170,9 +172,15 @@ class SpatialInferenceJobIT {
     }
     assertThat(scored).isGreaterThanOrEqualTo(16);
     double accuracy = correct / (double) scored;
+    // The same files scored offline (what ./earshot score does), same model, same hop.
+    double offline = offlineAccuracy(config.model(), spec);
     System.out.printf(
-        "pipeline clip accuracy %.3f on %d clips (model %s)%n", accuracy, scored, config.model());
+        "pipeline clip accuracy %.3f on %d clips; offline scorer %.3f (model %s)%n",
+        accuracy, scored, offline, config.model());
     assertThat(accuracy).isGreaterThan(0.75);
+    // One clip is 1/scored of the accuracy: allow two clips of difference between the paths
+    // (JPEG at ingest and Java2D scaling vs decoding the file directly change a few pixels).
+    assertThat(Math.abs(accuracy - offline)).isLessThanOrEqualTo(2.0 / scored + 1e-9);
 
     List<SourceTrack> tracks = readAll(stack, Topics.TRACKS, SourceTrack.class);
     assertThat(tracks.stream().filter(t -> swappedByStream.containsKey(t.getStreamId())))
@@ -187,6 +195,34 @@ class SpatialInferenceJobIT {
               assertThat(d.getSourceOffset()).isNotNull();
               assertThat(d.getReason()).contains("magic byte");
             });
+  }
+
+  private static double offlineAccuracy(String model, ClipSpec spec) throws Exception {
+    int correct = 0;
+    int total = 0;
+    try (ClipModel m = ClipModel.open(model)) {
+      for (Map.Entry<String, Path> e : videoByStream.entrySet()) {
+        List<io.earshot.training.data.Clip> clips = new ArrayList<>();
+        io.earshot.training.data.VideoClips.forEach(
+            e.getValue(),
+            m.spec(),
+            1.0,
+            1e-3,
+            c -> {
+              if (c.audio() != null) {
+                clips.add(c);
+              }
+            });
+        double[] p = m.scorer().score(clips);
+        for (double v : p) {
+          total++;
+          if ((v >= 0.5) == swappedByStream.get(e.getKey())) {
+            correct++;
+          }
+        }
+      }
+    }
+    return correct / (double) total;
   }
 
   static <T extends SpecificRecord> List<T> readAll(LocalStack stack, String topic, Class<T> type) {
