@@ -93,9 +93,9 @@ public class InferenceFunction
     tracks = new AvroSerializer<>(registry, false);
     var group = getRuntimeContext().getMetricGroup();
     clips = group.counter("earshot_clips");
-    batchSizes = group.histogram("earshot_batch_size", new DescriptiveStatisticsHistogram(1000));
+    batchSizes = group.histogram("earshot_inference_batch_size", new DescriptiveStatisticsHistogram(1000));
     inferenceMillis =
-        group.histogram("earshot_inference_ms", new DescriptiveStatisticsHistogram(1000));
+        group.histogram("earshot_inference_latency_ms", new DescriptiveStatisticsHistogram(1000));
     endToEndMillis =
         group.histogram("earshot_end_to_end_ms", new DescriptiveStatisticsHistogram(1000));
     rejected = group.counter("earshot_model_rejected");
