@@ -93,7 +93,8 @@ public class InferenceFunction
     tracks = new AvroSerializer<>(registry, false);
     var group = getRuntimeContext().getMetricGroup();
     clips = group.counter("earshot_clips");
-    batchSizes = group.histogram("earshot_inference_batch_size", new DescriptiveStatisticsHistogram(1000));
+    batchSizes =
+        group.histogram("earshot_inference_batch_size", new DescriptiveStatisticsHistogram(1000));
     inferenceMillis =
         group.histogram("earshot_inference_latency_ms", new DescriptiveStatisticsHistogram(1000));
     endToEndMillis =
