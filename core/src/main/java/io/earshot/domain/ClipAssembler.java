@@ -34,7 +34,6 @@ public final class ClipAssembler implements Serializable {
   private final long clipMicros;
   private final long hopMicros;
   private final int framesPerClip;
-  private final long graceMicros;
   private final double silenceRms;
   private final TreeMap<Long, byte[]> frames = new TreeMap<>();
   private final TreeMap<Long, short[]> audio = new TreeMap<>();
@@ -50,19 +49,13 @@ public final class ClipAssembler implements Serializable {
    * @param clipSeconds clip length
    * @param hopSeconds distance between clip starts
    * @param framesPerClip frames the model takes
-   * @param graceSeconds how far one medium may run ahead before the other counts as missing
    * @param silenceRms clips quieter than this are no-signal
    */
   public ClipAssembler(
-      double clipSeconds,
-      double hopSeconds,
-      int framesPerClip,
-      double graceSeconds,
-      double silenceRms) {
+      double clipSeconds, double hopSeconds, int framesPerClip, double silenceRms) {
     this.clipMicros = Math.round(clipSeconds * 1e6);
     this.hopMicros = Math.round(hopSeconds * 1e6);
     this.framesPerClip = framesPerClip;
-    this.graceMicros = Math.round(graceSeconds * 1e6);
     this.silenceRms = silenceRms;
   }
 

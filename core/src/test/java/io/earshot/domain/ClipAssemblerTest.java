@@ -40,7 +40,7 @@ class ClipAssemblerTest {
 
   @Test
   void shouldCutClipsEveryHopWithTheModelsFramesAndAudio() {
-    ClipAssembler a = new ClipAssembler(3, 1, 18, 2, 1e-3);
+    ClipAssembler a = new ClipAssembler(3, 1, 18, 1e-3);
 
     List<ClipAssembler.Cut> cuts = feed(a, 8, 0.3, true, true);
 
@@ -60,8 +60,8 @@ class ClipAssemblerTest {
 
   @Test
   void shouldGiveNoSignalWhenAudioIsSilentOrMissing() {
-    List<ClipAssembler.Cut> silent = feed(new ClipAssembler(3, 1, 18, 2, 1e-3), 7, 0, true, true);
-    ClipAssembler framesOnly = new ClipAssembler(3, 1, 18, 2, 1e-3);
+    List<ClipAssembler.Cut> silent = feed(new ClipAssembler(3, 1, 18, 1e-3), 7, 0, true, true);
+    ClipAssembler framesOnly = new ClipAssembler(3, 1, 18, 1e-3);
     List<ClipAssembler.Cut> waiting = feed(framesOnly, 7, 0.3, false, true);
     List<ClipAssembler.Cut> noAudio = framesOnly.forceUpTo(framesOnly.mediaProgress());
 
@@ -76,7 +76,7 @@ class ClipAssemblerTest {
 
   @Test
   void shouldWaitForTheLaggingMediumWhenOneTopicRunsAhead() {
-    ClipAssembler a = new ClipAssembler(3, 1, 18, 2, 1e-3);
+    ClipAssembler a = new ClipAssembler(3, 1, 18, 1e-3);
     List<ClipAssembler.Cut> audioFirst = feed(a, 8, 0.3, true, false);
     List<ClipAssembler.Cut> thenFrames = feed(a, 8, 0.3, false, true);
 
@@ -88,7 +88,7 @@ class ClipAssemblerTest {
 
   @Test
   void shouldCountAndDropLateDataWhenItsClipIsAlreadyCut() {
-    ClipAssembler a = new ClipAssembler(3, 1, 18, 2, 1e-3);
+    ClipAssembler a = new ClipAssembler(3, 1, 18, 1e-3);
     feed(a, 8, 0.3, true, true);
 
     assertThat(a.addFrame(100_000, new byte[] {1}, 0)).isEmpty();

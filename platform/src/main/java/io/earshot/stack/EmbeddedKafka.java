@@ -102,7 +102,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                 new PrintStream(out, true, StandardCharsets.UTF_8));
         if (rc != 0) {
           throw new IllegalStateException(
-              "formatting Kafka storage in " + dir + " failed: " + out.toString(UTF_8()));
+              "formatting Kafka storage in "
+                  + dir
+                  + " failed: "
+                  + out.toString(StandardCharsets.UTF_8));
         }
       }
       KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
@@ -114,10 +117,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the Kafka data directory", e);
     }
-  }
-
-  private static java.nio.charset.Charset UTF_8() {
-    return StandardCharsets.UTF_8;
   }
 
   private void awaitReady(Duration timeout) {

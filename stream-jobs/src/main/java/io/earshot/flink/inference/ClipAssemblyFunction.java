@@ -23,20 +23,18 @@ public class ClipAssemblyFunction extends KeyedProcessFunction<String, MediaEven
   private final double clipSeconds;
   private final double hopSeconds;
   private final int framesPerClip;
-  private final double graceSeconds;
-  private static final long STALL_MILLIS = 10_000;
-
+  private final long stallMillis;
   private transient ValueState<ClipAssembler> assembler;
   private transient ValueState<long[]> lastArrival; // wall clock of the last frame, last window
   private transient Counter late;
   private transient Counter noSignal;
 
   public ClipAssemblyFunction(
-      double clipSeconds, double hopSeconds, int framesPerClip, double graceSeconds) {
+      double clipSeconds, double hopSeconds, int framesPerClip, double stallSeconds) {
     this.clipSeconds = clipSeconds;
     this.hopSeconds = hopSeconds;
     this.framesPerClip = framesPerClip;
-    this.graceSeconds = graceSeconds;
+    this.stallMillis = Math.round(stallSeconds * 1000);
   }
 
   @Override
@@ -57,7 +55,7 @@ public class ClipAssemblyFunction extends KeyedProcessFunction<String, MediaEven
   public void processElement(MediaEvent e, Context ctx, Collector<ClipJob> out) throws Exception {
     ClipAssembler a = assembler.value();
     if (a == null) {
-      a = new ClipAssembler(clipSeconds, hopSeconds, framesPerClip, graceSeconds, 1e-3);
+      a = new ClipAssembler(clipSeconds, hopSeconds, framesPerClip, 1e-3);
       // Fires when a bounded input ends (final watermark); a live stream never reaches it.
       ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE - 1);
     }
@@ -77,7 +75,7 @@ public class ClipAssemblyFunction extends KeyedProcessFunction<String, MediaEven
     arrival[e.audio ? 1 : 0] = now;
     lastArrival.update(arrival);
     // Check for a stalled medium a little after the stall limit (coalesced to 1 s ticks).
-    ctx.timerService().registerProcessingTimeTimer((now + STALL_MILLIS) / 1000 * 1000 + 1000);
+    ctx.timerService().registerProcessingTimeTimer((now + stallMillis) / 1000 * 1000 + 1000);
     emit(ctx.getCurrentKey(), cuts, out);
   }
 
@@ -95,8 +93,7 @@ public class ClipAssemblyFunction extends KeyedProcessFunction<String, MediaEven
     }
     long[] arrival = lastArrival.value();
     long now = ctx.timerService().currentProcessingTime();
-    if (arrival != null
-        && (now - arrival[0] >= STALL_MILLIS) != (now - arrival[1] >= STALL_MILLIS)) {
+    if (arrival != null && (now - arrival[0] >= stallMillis) != (now - arrival[1] >= stallMillis)) {
       // One medium stopped while the other goes on: its clips are no-signal, not waiting forever.
       emit(ctx.getCurrentKey(), a.forceUpTo(a.mediaProgress()), out);
       assembler.update(a);

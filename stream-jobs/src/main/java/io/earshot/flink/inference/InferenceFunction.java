@@ -161,7 +161,7 @@ public class InferenceFunction
     try {
       io.earshot.training.data.ClipSpec spec = candidate.spec();
       io.earshot.training.data.ClipSpec serving = runtime.spec();
-      if (runtime.version().equals("classical") ? false : !spec.equals(serving)) {
+      if (!runtime.version().equals("classical") && !spec.equals(serving)) {
         candidate.close();
         return "input contract "
             + spec

@@ -14,8 +14,8 @@ import java.util.Map;
  * @param hopSeconds distance between clip starts
  * @param maxBatch largest inference batch
  * @param maxWaitMillis longest a clip waits for its batch to fill
- * @param graceSeconds how far frames may run ahead of audio (or back) before a clip counts as
- *     missing a medium
+ * @param stallSeconds how long one medium may be absent while the other arrives before the clips it
+ *     misses become no-signal
  * @param checkpointMillis checkpoint interval (exactly-once commits happen on checkpoints)
  * @param groupId consumer group of the sources
  * @param transactionalIdPrefix prefix of the sinks' transactional ids
@@ -28,7 +28,7 @@ public record JobConfig(
     double hopSeconds,
     int maxBatch,
     long maxWaitMillis,
-    double graceSeconds,
+    double stallSeconds,
     long checkpointMillis,
     String groupId,
     String transactionalIdPrefix,
@@ -55,7 +55,7 @@ public record JobConfig(
         1.0,
         16,
         200,
-        2.0,
+        10.0,
         5_000,
         "earshot-spatial-inference",
         "earshot-spatial-inference",
@@ -80,7 +80,7 @@ public record JobConfig(
             Double.parseDouble(m.getOrDefault("hop-seconds", String.valueOf(d.hopSeconds()))),
             Integer.parseInt(m.getOrDefault("max-batch", String.valueOf(d.maxBatch()))),
             Long.parseLong(m.getOrDefault("max-wait-ms", String.valueOf(d.maxWaitMillis()))),
-            Double.parseDouble(m.getOrDefault("grace-seconds", String.valueOf(d.graceSeconds()))),
+            Double.parseDouble(m.getOrDefault("stall-seconds", String.valueOf(d.stallSeconds()))),
             Long.parseLong(m.getOrDefault("checkpoint-ms", String.valueOf(d.checkpointMillis()))),
             m.getOrDefault("group-id", d.groupId()),
             m.getOrDefault("transactional-id-prefix", d.transactionalIdPrefix()),
@@ -94,7 +94,7 @@ public record JobConfig(
                 "hop-seconds",
                 "max-batch",
                 "max-wait-ms",
-                "grace-seconds",
+                "stall-seconds",
                 "checkpoint-ms",
                 "group-id",
                 "transactional-id-prefix",
@@ -113,7 +113,7 @@ public record JobConfig(
         hopSeconds,
         maxBatch,
         maxWaitMillis,
-        graceSeconds,
+        stallSeconds,
         checkpointMillis,
         groupId,
         transactionalIdPrefix,
@@ -128,7 +128,7 @@ public record JobConfig(
         hopSeconds,
         maxBatch,
         maxWaitMillis,
-        graceSeconds,
+        stallSeconds,
         checkpointMillis,
         group,
         group,

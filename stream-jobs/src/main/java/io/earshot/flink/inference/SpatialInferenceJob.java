@@ -118,7 +118,7 @@ public final class SpatialInferenceJob {
             .keyBy(e -> e.streamId)
             .process(
                 new ClipAssemblyFunction(
-                    spec.seconds(), config.hopSeconds(), spec.frames(), config.graceSeconds()))
+                    spec.seconds(), config.hopSeconds(), spec.frames(), config.stallSeconds()))
             .uid(ASSEMBLY_UID)
             .name("clip-assembly");
     if (beforeInference != null) {
