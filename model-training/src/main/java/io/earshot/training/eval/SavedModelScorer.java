@@ -37,11 +37,32 @@ public final class SavedModelScorer implements FlipScorer {
     this.spec = new ClipSpec(in.clipSeconds(), in.fps(), in.width(), in.height(), in.sampleRate());
   }
 
-  /** Verifies and loads a model directory. */
+  /** Verifies and loads a model directory with TensorFlow's default thread pools. */
   public static SavedModelScorer load(Path dir) {
+    return load(dir, 0);
+  }
+
+  /**
+   * Verifies and loads a model directory.
+   *
+   * @param threads intra-op threads for this model (0 = TensorFlow's default, all cores); a
+   *     streaming operator passes its share of the machine so parallel instances do not
+   *     oversubscribe the CPU. Soft placement lets the graph run on a GPU when the GPU natives
+   *     (Maven profile {@code gpu}) and a device are present, and on the CPU otherwise.
+   */
+  public static SavedModelScorer load(Path dir, int threads) {
     ModelMetadata meta = ModelFiles.verify(dir, null);
+    org.tensorflow.proto.ConfigProto.Builder config =
+        org.tensorflow.proto.ConfigProto.newBuilder().setAllowSoftPlacement(true);
+    if (threads > 0) {
+      config.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(1);
+    }
     return new SavedModelScorer(
-        SavedModelBundle.load(dir.toString(), ModelSignatures.SERVE_TAG), meta);
+        SavedModelBundle.loader(dir.toString())
+            .withTags(ModelSignatures.SERVE_TAG)
+            .withConfigProto(config.build())
+            .load(),
+        meta);
   }
 
   public ModelMetadata metadata() {

@@ -42,7 +42,7 @@ public final class ClipModel implements AutoCloseable {
   }
 
   /** Opens a published release's directory, checking its digest against the release record. */
-  public static ClipModel openRelease(java.net.URI uri, String expectedSha256) {
+  public static ClipModel openRelease(java.net.URI uri, String expectedSha256, int threads) {
     Path dir = "file".equals(uri.getScheme()) ? Path.of(uri) : Path.of(uri.toString());
     io.earshot.training.release.ModelMetadata meta =
         io.earshot.training.release.ModelFiles.verify(dir, null);
@@ -57,15 +57,23 @@ public final class ClipModel implements AutoCloseable {
               + digest
               + ")");
     }
-    return open(dir.toString());
+    return open(dir.toString(), threads);
   }
 
   /** Opens a model directory, or the classical detector for "classical". */
   public static ClipModel open(String model) {
+    return open(model, 0);
+  }
+
+  /**
+   * Opens a model with {@code threads} TensorFlow intra-op threads (0 = all cores): an operator
+   * passes its slot's share of the cores.
+   */
+  public static ClipModel open(String model, int threads) {
     if ("classical".equals(model)) {
       return new ClipModel(null, new ClipSpec(3, 6, 112, 112, 16_000), "classical");
     }
-    SavedModelScorer scorer = SavedModelScorer.load(Path.of(model));
+    SavedModelScorer scorer = SavedModelScorer.load(Path.of(model), threads);
     return new ClipModel(scorer, scorer.clipSpec(), scorer.metadata().version());
   }
 

@@ -66,6 +66,8 @@ public class InferenceFunction
   // Set in open(): a transient field's initialiser does not run when Flink deserialises the
   // function, it would be 0 and no batch timer would ever be registered.
   private transient long timerAt;
+  private transient int threads;
+  private transient java.util.Set<String> versionGauges;
   private transient AvroDeserializer<ModelRelease> releases;
   private transient AvroSerializer<DeadLetter> deadLetters;
   private transient Counter rejected;
@@ -85,7 +87,14 @@ public class InferenceFunction
   public void open(OpenContext context) {
     TrustedAvroClasses.install();
     timerAt = Long.MIN_VALUE;
-    runtime = ClipModel.open(model);
+    // Size TensorFlow's pool to this instance's share of the machine: parallel instances in one
+    // TaskManager would otherwise each start a pool as wide as all cores.
+    threads =
+        Math.max(
+            1,
+            Runtime.getRuntime().availableProcessors()
+                / Math.max(1, getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks()));
+    runtime = ClipModel.open(model, threads);
     SchemaRegistryClient registry = new SchemaRegistryClient(registryUrl);
     releases = new AvroDeserializer<>(registry, ModelRelease.class);
     deadLetters = new AvroSerializer<>(registry, false);
@@ -100,6 +109,8 @@ public class InferenceFunction
     endToEndMillis =
         group.histogram("earshot_end_to_end_ms", new DescriptiveStatisticsHistogram(1000));
     rejected = group.counter("earshot_model_rejected");
+    versionGauges = new java.util.HashSet<>();
+    registerVersionGauge(runtime.version());
     swapped = group.counter("earshot_model_swaps");
     group.gauge("earshot_model_loaded_at", () -> loadedAt);
   }
@@ -154,7 +165,9 @@ public class InferenceFunction
   private String accept(ModelRelease release) {
     ClipModel candidate;
     try {
-      candidate = ClipModel.openRelease(java.net.URI.create(release.getUri()), release.getSha256());
+      candidate =
+          ClipModel.openRelease(
+              java.net.URI.create(release.getUri()), release.getSha256(), threads);
     } catch (RuntimeException e) {
       return "cannot load " + release.getVersion() + ": " + e.getMessage();
     }
@@ -189,8 +202,22 @@ public class InferenceFunction
     servingSha = release.getSha256();
     loadedAt = System.currentTimeMillis();
     swapped.inc();
+    registerVersionGauge(candidate.version());
     old.close();
     return null;
+  }
+
+  /**
+   * {@code earshot_model_active{model_version=...}}: 1 for the version serving now, 0 for versions
+   * served before (Flink metric groups cannot be removed, so old versions report 0).
+   */
+  private void registerVersionGauge(String version) {
+    if (versionGauges.add(version)) {
+      getRuntimeContext()
+          .getMetricGroup()
+          .addGroup("model_version", version)
+          .gauge("earshot_model_active", () -> runtime.version().equals(version) ? 1 : 0);
+    }
   }
 
   private void reject(
