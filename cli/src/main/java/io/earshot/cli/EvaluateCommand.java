@@ -107,6 +107,14 @@ final class EvaluateCommand implements Callable<Integer> {
               16,
               new io.earshot.training.eval.Decidability(videos));
       System.out.print(Evaluation.table(rows));
+      io.earshot.training.eval.TrackingEvaluation.Result tracking =
+          io.earshot.training.eval.TrackingEvaluation.run(ClipDataset.open(videos, config), videos);
+      if (tracking.clips() > 0) {
+        System.out.printf(
+            "tracking, %d clips with one visible sounding object: mean |x error| %.1f %% of frame"
+                + " width audio-only (interaural), %.1f %% visual salience, %.1f %% fused%n",
+            tracking.clips(), tracking.audioOnly(), tracking.visual(), tracking.fused());
+      }
       Map<String, Object> context = new LinkedHashMap<>();
       context.put("model", model);
       context.put(
@@ -115,6 +123,7 @@ final class EvaluateCommand implements Callable<Integer> {
               ? "generated " + source.generate + " scenes, seed " + seed
               : videos.toString());
       context.put("skipped", dataset.report().skipped());
+      context.put("tracking", tracking);
       Path json =
           out != null
               ? out

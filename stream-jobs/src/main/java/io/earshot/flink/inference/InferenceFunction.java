@@ -324,13 +324,26 @@ public class InferenceFunction
               .setStreamId(job.streamId)
               .setClipStartMicros(job.startMicros)
               .setClipEndMicros(job.endMicros)
-              .setX(s.audioX())
+              .setX(fusedX(s))
               .setConfidence(Math.max(0, Math.min(1, Math.abs(s.audioX() - 0.5) * 2)))
-              .setMethod(TrackingMethod.CLASSICAL)
+              .setMethod(TrackingMethod.FUSED)
               .setModelVersion(null)
               .build();
       out.collect(new OutRecord(Topics.TRACKS, job.streamId, tracks.serialize(Topics.TRACKS, t)));
     }
+  }
+
+  /**
+   * Where the sound is: the visual salience position pulled towards the interaural estimate as that
+   * gets more lateral. On generated scenes this beats either alone (see TrackingEvaluation: 12.8 %
+   * vs 13.8 % audio-only and 14.7 % visual mean |x error|).
+   */
+  static double fusedX(ClipModel.Scored s) {
+    if (Double.isNaN(s.visualX())) {
+      return s.audioX();
+    }
+    double w = Math.min(1, Math.abs(s.audioX() - 0.5) * 2);
+    return (1 - w) * s.visualX() + w * s.audioX();
   }
 
   @Override

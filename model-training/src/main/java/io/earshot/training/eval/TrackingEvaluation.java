@@ -1,0 +1,105 @@
+package io.earshot.training.eval;
+
+import io.earshot.domain.ClassicalFlipDetector;
+import io.earshot.training.data.Clip;
+import io.earshot.training.data.ClipDataset;
+import io.earshot.training.data.Split;
+import io.earshot.training.scene.GroundTruth;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sound-source tracking against the generator's ground truth: on clips where exactly one visible
+ * object sounds, the mean absolute error of the estimated horizontal position, as a percentage of
+ * the frame width, for the audio-only interaural estimate (what the job writes to av.tracks today),
+ * the visual salience estimate, and their confidence-weighted fusion.
+ */
+public final class TrackingEvaluation {
+
+  /** Mean absolute x-errors in % of frame width, and the clips they cover. */
+  public record Result(int clips, double audioOnly, double visual, double fused) {}
+
+  private TrackingEvaluation() {}
+
+  public static Result run(ClipDataset dataset, Path root) {
+    Map<String, GroundTruth> truths = new HashMap<>();
+    double[] sums = new double[3];
+    int[] n = {0};
+    dataset.forEach(
+        Split.TEST,
+        0,
+        clip -> {
+          GroundTruth truth =
+              truths.computeIfAbsent(
+                  clip.videoId(),
+                  id -> {
+                    Path json = root.resolve(id.replaceAll("\\.[^.]+$", ".json"));
+                    return Files.isRegularFile(json) ? GroundTruth.read(json) : null;
+                  });
+          Double x = truth == null ? null : singleSourceX(truth, clip);
+          if (x == null) {
+            return;
+          }
+          // Score the clip as recorded: undo the dataset's label swap and mirroring.
+          float[] audio = clip.swapped() ^ clip.mirrored() ? swap(clip.audio()) : clip.audio();
+          double truthX = clip.mirrored() ? 1 - x : x;
+          ClassicalFlipDetector.Result r =
+              new ClassicalFlipDetector(clip.spec().sampleRate(), clip.spec().fps())
+                  .score(
+                      clip.rgb(),
+                      clip.spec().frames(),
+                      clip.spec().height(),
+                      clip.spec().width(),
+                      audio);
+          double visual = Double.isNaN(r.visualPosition()) ? 0.5 : r.visualPosition();
+          double audioX = r.audioPosition();
+          double w = Math.min(1, Math.abs(audioX - 0.5) * 2);
+          double fused = Double.isNaN(r.visualPosition()) ? audioX : (1 - w) * visual + w * audioX;
+          sums[0] += Math.abs(audioX - truthX);
+          sums[1] += Math.abs(visual - truthX);
+          sums[2] += Math.abs(fused - truthX);
+          n[0]++;
+        },
+        v -> {});
+    int c = Math.max(1, n[0]);
+    return new Result(n[0], 100 * sums[0] / c, 100 * sums[1] / c, 100 * sums[2] / c);
+  }
+
+  /** The mean x of the one visible sounding object of the clip, or null if not exactly one. */
+  static Double singleSourceX(GroundTruth truth, Clip clip) {
+    int from = (int) Math.floor(clip.startSeconds() * truth.fps());
+    int to =
+        Math.min(
+            truth.frames().size(),
+            (int) Math.ceil((clip.startSeconds() + clip.spec().seconds()) * truth.fps()));
+    Map<Integer, double[]> sounding = new HashMap<>();
+    for (int f = from; f < to; f++) {
+      for (GroundTruth.ObjectTruth o : truth.frames().get(f).objects()) {
+        if (o.sounding()) {
+          double[] acc = sounding.computeIfAbsent(o.id(), k -> new double[3]);
+          acc[0] += o.cx();
+          acc[1]++;
+          acc[2] += o.visible() ? 1 : 0;
+        }
+      }
+    }
+    List<double[]> main =
+        sounding.values().stream().filter(a -> a[1] >= (to - from) / 2.0).toList();
+    if (main.size() != 1 || main.get(0)[2] < main.get(0)[1]) {
+      return null;
+    }
+    return main.get(0)[0] / main.get(0)[1];
+  }
+
+  private static float[] swap(float[] a) {
+    float[] out = new float[a.length];
+    for (int i = 0; i + 1 < a.length; i += 2) {
+      out[i] = a[i + 1];
+      out[i + 1] = a[i];
+    }
+    return out;
+  }
+}

@@ -1,0 +1,29 @@
+package io.earshot.flink.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class FusedTrackTest {
+
+  @Test
+  void shouldFollowTheVisualPositionWhenTheSoundIsCentred() {
+    assertThat(InferenceFunction.fusedX(new ClipModel.Scored(0.1, 0.5, 0.8, 0.5)))
+        .isCloseTo(0.8, within(1e-9));
+  }
+
+  @Test
+  void shouldFollowTheSoundWhenItIsFullyLateral() {
+    assertThat(InferenceFunction.fusedX(new ClipModel.Scored(0.1, 1.0, 0.2, 0.5)))
+        .isCloseTo(1.0, within(1e-9));
+    assertThat(InferenceFunction.fusedX(new ClipModel.Scored(0.1, 0.75, 0.25, 0.5)))
+        .isCloseTo(0.5, within(1e-9));
+  }
+
+  @Test
+  void shouldUseTheSoundAloneWhenNothingIsSeen() {
+    assertThat(InferenceFunction.fusedX(new ClipModel.Scored(0.1, 0.3, Double.NaN, 0)))
+        .isEqualTo(0.3);
+  }
+}
