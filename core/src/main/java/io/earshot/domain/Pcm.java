@@ -41,6 +41,16 @@ public final class Pcm {
     return n == 0 ? 0 : Math.sqrt(sum / n);
   }
 
+  /** Returns a copy of interleaved stereo float samples with left and right exchanged. */
+  public static float[] swapLeftRight(float[] stereo) {
+    float[] out = new float[stereo.length];
+    for (int i = 0; i + 1 < stereo.length; i += 2) {
+      out[i] = stereo[i + 1];
+      out[i + 1] = stereo[i];
+    }
+    return out;
+  }
+
   /** Returns a copy with the first two channels of every frame exchanged (left/right swap). */
   public static short[] swapLeftRight(short[] interleaved, int channels) {
     if (channels < 2) {

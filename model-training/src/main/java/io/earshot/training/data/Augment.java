@@ -60,13 +60,4 @@ final class Augment {
   private static byte clamp(double v) {
     return (byte) Math.max(0, Math.min(255, (int) Math.round(v * 255)));
   }
-
-  static float[] swapChannels(float[] interleaved) {
-    float[] out = new float[interleaved.length];
-    for (int i = 0; i + 1 < interleaved.length; i += 2) {
-      out[i] = interleaved[i + 1];
-      out[i + 1] = interleaved[i];
-    }
-    return out;
-  }
 }

@@ -130,8 +130,8 @@ public final class ClipDataset {
     ClipSpec spec = config.clip();
     boolean augment = config.augment() && split == Split.TRAIN;
     // Decode a little larger than the clip so a crop can move around; val/test crop the centre.
-    int decodeW = even(spec.width() / 0.875);
-    int decodeH = even(spec.height() / 0.875);
+    int decodeW = spec.decodeWidth();
+    int decodeH = spec.decodeHeight();
     int produced = 0;
     int silent = 0;
     try (VideoClipReader reader =
@@ -204,13 +204,9 @@ public final class ClipDataset {
     // Mirroring the picture moves sources to the other side, so the channels swap with it; a
     // swap for the label on top of that cancels out, hence the exclusive or.
     if (swapped ^ mirror) {
-      audio = Augment.swapChannels(audio);
+      audio = io.earshot.domain.Pcm.swapLeftRight(audio);
     }
     return new Clip(id, raw.index(), raw.startSeconds(), split, swapped, mirror, spec, rgb, audio);
-  }
-
-  private static int even(double v) {
-    return ((int) Math.round(v) + 1) / 2 * 2;
   }
 
   private static double rms(float[] x) {

@@ -26,6 +26,20 @@ public record ClipSpec(double seconds, double fps, int width, int height, int sa
     return (int) Math.round(seconds * fps);
   }
 
+  /**
+   * Frames are decoded at size / 0.875 (even) and cropped to the clip size: a random crop for
+   * training, the centre for validation, scoring and serving, so all of them see the same field of
+   * view.
+   */
+  public int decodeWidth() {
+    return ((int) Math.round(width / 0.875) + 1) / 2 * 2;
+  }
+
+  /** See {@link #decodeWidth()}. */
+  public int decodeHeight() {
+    return ((int) Math.round(height / 0.875) + 1) / 2 * 2;
+  }
+
   public int samples() {
     return (int) Math.round(seconds * sampleRate);
   }

@@ -19,8 +19,8 @@ public final class VideoClips {
   public static Summary forEach(
       Path video, ClipSpec spec, double hopSeconds, double silenceRms, Consumer<Clip> sink)
       throws UnusableVideoException {
-    int decodeW = ((int) Math.round(spec.width() / 0.875) + 1) / 2 * 2;
-    int decodeH = ((int) Math.round(spec.height() / 0.875) + 1) / 2 * 2;
+    int decodeW = spec.decodeWidth();
+    int decodeH = spec.decodeHeight();
     int clips = 0;
     int silent = 0;
     try (VideoClipReader reader = new VideoClipReader(video, spec, decodeW, decodeH, hopSeconds)) {

@@ -44,7 +44,10 @@ public final class TrackingEvaluation {
             return;
           }
           // Score the clip as recorded: undo the dataset's label swap and mirroring.
-          float[] audio = clip.swapped() ^ clip.mirrored() ? swap(clip.audio()) : clip.audio();
+          float[] audio =
+              clip.swapped() ^ clip.mirrored()
+                  ? io.earshot.domain.Pcm.swapLeftRight(clip.audio())
+                  : clip.audio();
           double truthX = clip.mirrored() ? 1 - x : x;
           ClassicalFlipDetector.Result r =
               new ClassicalFlipDetector(clip.spec().sampleRate(), clip.spec().fps())
@@ -92,14 +95,5 @@ public final class TrackingEvaluation {
       return null;
     }
     return main.get(0)[0] / main.get(0)[1];
-  }
-
-  private static float[] swap(float[] a) {
-    float[] out = new float[a.length];
-    for (int i = 0; i + 1 < a.length; i += 2) {
-      out[i] = a[i + 1];
-      out[i + 1] = a[i];
-    }
-    return out;
   }
 }

@@ -1,5 +1,6 @@
 package io.earshot.training.train;
 
+import io.earshot.domain.Pcm;
 import io.earshot.training.data.Clip;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,20 +18,11 @@ final class ClipCache {
   void add(Clip clip) {
     frames.add(clip.rgb());
     // The reader swapped the channels for its own label; undo it to get the aligned original.
-    audio.add(clip.swapped() ? swap(clip.audio()) : clip.audio());
+    audio.add(clip.swapped() ? Pcm.swapLeftRight(clip.audio()) : clip.audio());
   }
 
   int size() {
     return frames.size();
-  }
-
-  static float[] swap(float[] interleaved) {
-    float[] out = new float[interleaved.length];
-    for (int i = 0; i + 1 < interleaved.length; i += 2) {
-      out[i] = interleaved[i + 1];
-      out[i + 1] = interleaved[i];
-    }
-    return out;
   }
 
   /** Copies clip i's frames into dst (mirrored horizontally when asked). */

@@ -141,7 +141,8 @@ public final class TrainingRun {
               ClipCache.copyFrames(
                   train.frames.get(idx), f, i * frameBytes, frames, size, size, mirror);
               float[] aligned = train.audio.get(idx);
-              float[] audio = swapped ^ mirror ? ClipCache.swap(aligned) : aligned;
+              float[] audio =
+                  swapped ^ mirror ? io.earshot.domain.Pcm.swapLeftRight(aligned) : aligned;
               System.arraycopy(audio, 0, a, i * audioFloats, audioFloats);
               labels[i] = swapped ? 1f : 0f;
             }

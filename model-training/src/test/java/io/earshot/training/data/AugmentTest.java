@@ -43,6 +43,7 @@ class AugmentTest {
 
   @Test
   void shouldSwapChannelsWhenAsked() {
-    assertThat(Augment.swapChannels(new float[] {1, 2, 3, 4})).containsExactly(2, 1, 4, 3);
+    assertThat(io.earshot.domain.Pcm.swapLeftRight(new float[] {1, 2, 3, 4}))
+        .containsExactly(2, 1, 4, 3);
   }
 }

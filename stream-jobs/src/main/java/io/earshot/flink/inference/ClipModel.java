@@ -113,8 +113,8 @@ public final class ClipModel implements AutoCloseable {
   Clip toClip(ClipJob j) {
     int w = spec.width();
     int h = spec.height();
-    int decodeW = ((int) Math.round(w / 0.875) + 1) / 2 * 2;
-    int decodeH = ((int) Math.round(h / 0.875) + 1) / 2 * 2;
+    int decodeW = spec.decodeWidth();
+    int decodeH = spec.decodeHeight();
     int ox = (decodeW - w) / 2;
     int oy = (decodeH - h) / 2;
     byte[] rgb = new byte[spec.frames() * h * w * 3];

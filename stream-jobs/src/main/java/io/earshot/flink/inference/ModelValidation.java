@@ -47,11 +47,7 @@ public final class ModelValidation {
       List<Clip> out = new ArrayList<>();
       for (Clip c : aligned) {
         out.add(c);
-        float[] swapped = new float[c.audio().length];
-        for (int i = 0; i + 1 < swapped.length; i += 2) {
-          swapped[i] = c.audio()[i + 1];
-          swapped[i + 1] = c.audio()[i];
-        }
+        float[] swapped = io.earshot.domain.Pcm.swapLeftRight(c.audio());
         out.add(
             new Clip(
                 c.videoId(),
