@@ -155,7 +155,10 @@ public final class RegistryServer implements AutoCloseable {
   private String tailOfLog() {
     try {
       List<String> lines = Files.readAllLines(logFile);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+      // The cause (e.g. "Port already bound") is an ERROR line; show those first, then the tail.
+      List<String> errors = lines.stream().filter(l -> l.contains("ERROR")).limit(5).toList();
+      String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+      return errors.isEmpty() ? tail : String.join("\n", errors) + "\n...\n" + tail;
     } catch (IOException e) {
       return "(no log: " + e + ")";
     }
