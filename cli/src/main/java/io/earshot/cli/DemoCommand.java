@@ -151,22 +151,18 @@ final class DemoCommand implements Callable<Integer> {
     out.printf(
         "%n  %6s  %-23s  %-9s  %s%n", "time", "object x (0=left)", "L-R level", "louder side");
     long lastSecond = Long.MIN_VALUE;
-    for (VideoFrame f : back.frames()) {
-      double x = brightObjectX(f);
-      AudioWindow w = windowAt(back.windows(), f.getPtsMicros());
-      if (Double.isNaN(x) || w == null) {
-        continue;
-      }
-      double ild = levelDifferenceDb(w);
+    for (double[] p : seenAndHeard(back)) {
+      double x = p[1];
+      double ild = p[2];
       pairs.add(new double[] {x, ild});
-      long second = f.getPtsMicros() / 1_000_000;
+      long second = (long) p[0] / 1_000_000;
       if (second != lastSecond) {
         lastSecond = second;
         int pos = (int) Math.round(x * 20);
         String bar = ".".repeat(pos) + "O" + ".".repeat(20 - pos);
         out.printf(
             "  %5.1fs  %s %.2f  %+6.1f dB  %s%n",
-            f.getPtsMicros() / 1e6, bar, x, ild, ild > 1 ? "right" : ild < -1 ? "left" : "centre");
+            p[0] / 1e6, bar, x, ild, ild > 1 ? "right" : ild < -1 ? "left" : "centre");
       }
     }
     if (pairs.size() > 3) {
@@ -181,14 +177,23 @@ final class DemoCommand implements Callable<Integer> {
   /** Correlation of seen object x with L-R level difference over the stream's frames. */
   static double seenVersusHeard(StreamReadback.Result back) {
     List<double[]> pairs = new ArrayList<>();
+    for (double[] p : seenAndHeard(back)) {
+      pairs.add(new double[] {p[1], p[2]});
+    }
+    return pairs.size() < 4 ? Double.NaN : correlation(pairs);
+  }
+
+  /** Per frame with a visible object and audio: [pts µs, object x, right-left level dB]. */
+  static List<double[]> seenAndHeard(StreamReadback.Result back) {
+    List<double[]> out = new ArrayList<>();
     for (VideoFrame f : back.frames()) {
       double x = brightObjectX(f);
       AudioWindow w = windowAt(back.windows(), f.getPtsMicros());
       if (!Double.isNaN(x) && w != null) {
-        pairs.add(new double[] {x, levelDifferenceDb(w)});
+        out.add(new double[] {f.getPtsMicros(), x, levelDifferenceDb(w)});
       }
     }
-    return pairs.size() < 4 ? Double.NaN : correlation(pairs);
+    return out;
   }
 
   /** Right minus left level in dB. */

@@ -76,9 +76,12 @@ final class EvaluateCommand implements Callable<Integer> {
       temp = Files.createTempDirectory("earshot-eval-");
       videos = temp;
       System.err.printf("generating %d held-out scenes (seed %d)...%n", source.generate, seed);
-      new SceneGenerator(SceneSpec.defaults().withSeconds(seconds), seed)
-          .generateAll(
-              videos, source.generate, seed, Runtime.getRuntime().availableProcessors(), n -> {});
+      GenerateCommand.generateWithProgress(
+          new SceneGenerator(SceneSpec.defaults().withSeconds(seconds), seed),
+          videos,
+          source.generate,
+          seed,
+          Runtime.getRuntime().availableProcessors());
     }
     List<FlipScorer> scorers = new ArrayList<>();
     try {

@@ -45,15 +45,9 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "Worker threads (default: available cores).")
   Integer threads;
 
-  @Override
-  public Integer call() {
-    if (count < 1) {
-      throw new IllegalArgumentException("--count must be at least 1");
-    }
-    SceneSpec spec = SceneSpec.defaults().withSeconds(seconds).withHrtf(hrtf);
-    SceneGenerator generator = new SceneGenerator(spec, seed);
-    int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-    long start = System.nanoTime();
+  /** Generates scenes with a progress bar on stderr; shared by generate, train and evaluate. */
+  static void generateWithProgress(
+      SceneGenerator generator, Path out, int count, long seed, int workers) {
     try (ProgressBar bar =
         new ProgressBarBuilder()
             .setTaskName("generate")
@@ -65,6 +59,18 @@ final class GenerateCommand implements Callable<Integer> {
             .build()) {
       generator.generateAll(out, count, seed, workers, bar::stepTo);
     }
+  }
+
+  @Override
+  public Integer call() {
+    if (count < 1) {
+      throw new IllegalArgumentException("--count must be at least 1");
+    }
+    SceneSpec spec = SceneSpec.defaults().withSeconds(seconds).withHrtf(hrtf);
+    SceneGenerator generator = new SceneGenerator(spec, seed);
+    int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    long start = System.nanoTime();
+    generateWithProgress(generator, out, count, seed, workers);
     double wall = (System.nanoTime() - start) / 1e9;
     System.out.printf(
         "generated %d scenes of %.1f s into %s in %.1f s: %.2f videos/s, %.1f media-seconds/s"

@@ -20,9 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -140,17 +137,12 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private void generate(Path dir, int count, long seed) {
-    SceneGenerator generator = new SceneGenerator(SceneSpec.defaults().withSeconds(seconds), seed);
-    try (ProgressBar bar =
-        new ProgressBarBuilder()
-            .setTaskName("generate")
-            .setInitialMax(count)
-            .setStyle(ProgressBarStyle.ASCII)
-            .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-            .build()) {
-      generator.generateAll(
-          dir, count, seed, Runtime.getRuntime().availableProcessors(), bar::stepTo);
-    }
+    GenerateCommand.generateWithProgress(
+        new SceneGenerator(SceneSpec.defaults().withSeconds(seconds), seed),
+        dir,
+        count,
+        seed,
+        Runtime.getRuntime().availableProcessors());
   }
 
   /** Evaluates on scenes generated with a seed never used for training, next to the baselines. */

@@ -180,18 +180,11 @@ public final class ClipAssembler implements Serializable {
       }
     }
     if (picked.size() < framesPerClip) {
-      return new Cut(
-          start,
-          end,
-          List.of(),
-          null,
-          channels,
-          sampleRate,
-          newest,
-          "missing frames (" + picked.size() + " of " + framesPerClip + ")");
+      return noSignal(
+          start, end, newest, "missing frames (" + picked.size() + " of " + framesPerClip + ")");
     }
     if (sampleRate == 0) {
-      return new Cut(start, end, List.of(), null, 0, 0, newest, "missing audio");
+      return noSignal(start, end, newest, "missing audio");
     }
     int samples = (int) (clipMicros * sampleRate / 1_000_000L);
     short[] pcm = new short[samples * channels];
@@ -209,13 +202,9 @@ public final class ClipAssembler implements Serializable {
       }
     }
     if (filled < samples * 0.9) {
-      return new Cut(
+      return noSignal(
           start,
           end,
-          List.of(),
-          null,
-          channels,
-          sampleRate,
           newest,
           String.format(
               "missing audio (%.0f%% of the clip)", 100.0 * (samples - filled) / samples));
@@ -226,9 +215,13 @@ public final class ClipAssembler implements Serializable {
     }
     double rms = Math.sqrt(sum / pcm.length) / 32768.0;
     if (rms < silenceRms) {
-      return new Cut(start, end, List.of(), null, channels, sampleRate, newest, "silent audio");
+      return noSignal(start, end, newest, "silent audio");
     }
     return new Cut(start, end, picked, pcm, channels, sampleRate, newest, null);
+  }
+
+  private Cut noSignal(long start, long end, long newest, String reason) {
+    return new Cut(start, end, List.of(), null, channels, sampleRate, newest, reason);
   }
 
   private void advance() {

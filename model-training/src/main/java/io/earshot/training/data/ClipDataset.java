@@ -209,7 +209,7 @@ public final class ClipDataset {
     return new Clip(id, raw.index(), raw.startSeconds(), split, swapped, mirror, spec, rgb, audio);
   }
 
-  private static double rms(float[] x) {
+  static double rms(float[] x) {
     double s = 0;
     for (float v : x) {
       s += v * (double) v;

@@ -26,40 +26,23 @@ public final class VideoClips {
     try (VideoClipReader reader = new VideoClipReader(video, spec, decodeW, decodeH, hopSeconds)) {
       VideoClipReader.RawClip raw;
       while ((raw = reader.next()) != null) {
-        double rms = 0;
-        for (float v : raw.audio()) {
-          rms += v * (double) v;
-        }
-        rms = Math.sqrt(rms / Math.max(1, raw.audio().length));
-        if (rms < silenceRms) {
-          silent++;
-          sink.accept(
-              new Clip(
-                  video.getFileName().toString(),
-                  raw.index(),
-                  raw.startSeconds(),
-                  Split.TEST,
-                  false,
-                  false,
-                  spec,
-                  null,
-                  null));
-          continue;
-        }
+        boolean isSilent = ClipDataset.rms(raw.audio()) < silenceRms;
         byte[] rgb =
-            Augment.cropAndColor(
-                raw.rgb(),
-                spec.frames(),
-                decodeW,
-                decodeH,
-                (decodeW - spec.width()) / 2,
-                (decodeH - spec.height()) / 2,
-                spec.width(),
-                spec.height(),
-                false,
-                0,
-                1,
-                1);
+            isSilent
+                ? null
+                : Augment.cropAndColor(
+                    raw.rgb(),
+                    spec.frames(),
+                    decodeW,
+                    decodeH,
+                    (decodeW - spec.width()) / 2,
+                    (decodeH - spec.height()) / 2,
+                    spec.width(),
+                    spec.height(),
+                    false,
+                    0,
+                    1,
+                    1);
         sink.accept(
             new Clip(
                 video.getFileName().toString(),
@@ -70,7 +53,11 @@ public final class VideoClips {
                 false,
                 spec,
                 rgb,
-                raw.audio()));
+                isSilent ? null : raw.audio()));
+        if (isSilent) {
+          silent++;
+          continue;
+        }
         clips++;
       }
       return new Summary(clips, silent, reader.warning());
