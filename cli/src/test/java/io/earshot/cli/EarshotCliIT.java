@@ -106,42 +106,54 @@ class EarshotCliIT {
   }
 
   @Test
-  void shouldShowSoundFollowingTheObjectWhenDemoRuns() {
-    Run r = run("demo", "--fast", "--seconds", "7", "--kafka-port", "0", "--registry-port", "0");
+  void shouldDetectTheSampleSwapAndPrintDelayAndUrlsWhenDemoRuns() {
+    Run r =
+        run(
+            "demo",
+            "--shots",
+            "3",
+            "--swap-at",
+            "9",
+            "--kafka-port",
+            "0",
+            "--registry-port",
+            "0",
+            "--http-port",
+            "0",
+            "--metrics-port",
+            "0");
 
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
-    Matcher m = Pattern.compile("heard: ([+-][0-9.]+) over (\\d+) frames").matcher(r.out());
+    Matcher m =
+        Pattern.compile("detected: FLIPPED ([0-9.]+) s after the swapped audio").matcher(r.out());
     assertThat(m.find()).as(r.out()).isTrue();
-    assertThat(Double.parseDouble(m.group(1))).isGreaterThan(0.8);
-    assertThat(r.out()).contains("Stream status on av.streams: ENDED");
+    assertThat(Double.parseDouble(m.group(1))).isLessThan(8);
+    assertThat(r.out()).contains("False alarms before the swap: none");
+    assertThat(r.out()).containsPattern("operator page +http://127\\.0\\.0\\.1:\\d+/");
+    assertThat(r.out()).containsPattern("job metrics +http://127\\.0\\.0\\.1:\\d+/metrics");
   }
 
   @Test
-  void shouldGiveNegativeCorrelationWhenSampleChannelsAreSwapped(LocalStack stack)
-      throws Exception {
-    // The demo's measure must be able to fail: a swapped sample flips its sign.
-    Path swapped = SampleVideo.write(dir.resolve("swapped.mp4"), 7, 0, 5);
-    assertThat(
-            run(
-                    "ingest",
-                    swapped.toString(),
-                    "--stream-id",
-                    "cli-swapped",
-                    "--bootstrap-servers",
-                    stack.bootstrapServers(),
-                    "--registry-url",
-                    stack.registryUrl())
-                .exit())
-        .isZero();
-    StreamReadback.Result back =
-        StreamReadback.read(
-            stack.bootstrapServers(),
-            stack.registryUrl(),
-            "cli-swapped",
-            40,
-            java.time.Duration.ofSeconds(20));
+  void shouldExitWithClearMessageWhenDemoPortIsTaken() throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Run r =
+          run(
+              "demo",
+              "--kafka-port",
+              "0",
+              "--registry-port",
+              "0",
+              "--http-port",
+              String.valueOf(taken.getLocalPort()),
+              "--metrics-port",
+              "0");
 
-    assertThat(DemoCommand.seenVersusHeard(back)).isLessThan(-0.8);
+      assertThat(r.exit()).isEqualTo(DemoCommand.EXIT_START_FAILED);
+      assertThat(r.out())
+          .contains("port " + taken.getLocalPort() + " on 127.0.0.1 is taken")
+          .contains("--http-port");
+    }
   }
 
   @Test

@@ -114,9 +114,102 @@ public final class SceneGenerator {
     GroundTruth truth = truth(scene, frames);
     Path video = dir.resolve(name + ".mp4");
     Path json = dir.resolve(name + ".json");
-    writeVideo(scene, video, stereo, frames);
+    writeVideo(List.of(scene), video, List.<float[][]>of(stereo), frames);
     truth.write(json);
     return new Generated(video, json, truth);
+  }
+
+  /**
+   * A broadcast-like programme: {@code shots} scenes of {@code spec.seconds()} each, cut one after
+   * the other into a single video, whose left and right channels are swapped from {@code
+   * swapFromSeconds} on (negative: never), like a patching error in a live chain.
+   *
+   * @param truths one ground truth per shot, in order (shot k starts at k * spec.seconds())
+   */
+  public record Programme(Path video, double swapFromSeconds, List<GroundTruth> truths) {
+    /** Seconds of media. */
+    public double seconds() {
+      return truths.size() * truths.get(0).seconds();
+    }
+
+    /**
+     * The first moment at or after {@code from} (in 0.1 s steps) from which, for {@code hold}
+     * seconds inside one shot, a visible sound source stays at least {@code minOffset} frame widths
+     * off centre and is audible at least half of the time. A swap is only observable then: a
+     * centred or unseen source sounds the same either way round. NaN when there is none.
+     */
+    public double decidableMomentAfter(double from, double hold, double minOffset) {
+      double shotSeconds = truths.get(0).seconds();
+      for (double t = Math.max(0, from); t + hold <= seconds(); t += 0.1) {
+        int shot = (int) Math.floor(t / shotSeconds);
+        if (t + hold > (shot + 1) * shotSeconds) {
+          continue;
+        }
+        GroundTruth g = truths.get(shot);
+        int a = (int) Math.floor((t - shot * shotSeconds) * g.fps());
+        int b =
+            Math.min(
+                g.frames().size() - 1, (int) Math.ceil((t + hold - shot * shotSeconds) * g.fps()));
+        boolean ok = true;
+        int sounding = 0;
+        for (int f = a; f <= b && ok; f++) {
+          ok = false;
+          for (GroundTruth.ObjectTruth o : g.frames().get(f).objects()) {
+            if (makesSound(g, o.id()) && o.visible() && Math.abs(o.cx() - 0.5) >= minOffset) {
+              ok = true;
+              sounding += o.sounding() ? 1 : 0;
+              break;
+            }
+          }
+        }
+        // Intermittent sounds (tapping) are silent between hits: audible for half the time is
+        // enough, as it is for the Decidability rule of the evaluation.
+        if (ok && sounding * 2 >= b - a + 1) {
+          return Math.round(t * 10) / 10.0;
+        }
+      }
+      return Double.NaN;
+    }
+  }
+
+  private static boolean makesSound(GroundTruth g, int id) {
+    return g.objects().stream().anyMatch(i -> i.id() == id && i.sound() != null);
+  }
+
+  /** Generates a {@link Programme} into {@code file}; shot k uses {@code sceneSeed(seed, k)}. */
+  public Programme generateProgramme(Path file, int shots, long seed, double swapFromSeconds) {
+    if (shots < 1) {
+      throw new IllegalArgumentException("a programme needs at least one shot");
+    }
+    List<Scene> scenes = new ArrayList<>();
+    List<float[][]> audio = new ArrayList<>();
+    List<GroundTruth> truths = new ArrayList<>();
+    int samples = (int) Math.round(spec.seconds() * spec.sampleRate());
+    int frames = (int) Math.round(spec.seconds() * spec.fps());
+    for (int k = 0; k < shots; k++) {
+      long shotSeed = sceneSeed(seed, k);
+      Scene scene = Scene.plan(spec, shotSeed);
+      float[][] stereo = renderAudio(scene, samples, frames, new Random(shotSeed ^ 0x5DEECE66DL));
+      if (swapFromSeconds >= 0) {
+        int from =
+            (int)
+                Math.max(
+                    0,
+                    Math.min(
+                        samples,
+                        Math.round((swapFromSeconds - k * spec.seconds()) * spec.sampleRate())));
+        for (int i = from; i < samples; i++) {
+          float t = stereo[0][i];
+          stereo[0][i] = stereo[1][i];
+          stereo[1][i] = t;
+        }
+      }
+      scenes.add(scene);
+      audio.add(stereo);
+      truths.add(truth(scene, frames));
+    }
+    writeVideo(scenes, file, audio, frames);
+    return new Programme(file, swapFromSeconds, truths);
   }
 
   float[][] renderAudio(Scene scene, int samples, int frames, Random random) {
@@ -240,7 +333,8 @@ public final class SceneGenerator {
     return out;
   }
 
-  private void writeVideo(Scene scene, Path file, float[][] stereo, int frames) {
+  /** Writes the scenes one after the other, {@code frames} frames each, with their audio. */
+  private void writeVideo(List<Scene> scenes, Path file, List<float[][]> audio, int frames) {
     avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     try (FFmpegFrameRecorder r =
             new FFmpegFrameRecorder(file.toFile(), spec.width(), spec.height(), 2);
@@ -259,22 +353,27 @@ public final class SceneGenerator {
       r.start();
       BufferedImage img =
           new BufferedImage(spec.width(), spec.height(), BufferedImage.TYPE_3BYTE_BGR);
-      int samples = stereo[0].length;
-      int written = 0;
-      for (int f = 0; f < frames; f++) {
-        SceneRenderer.draw(scene, f / (double) spec.fps(), f, img);
-        r.record(converter.convert(img));
-        int target =
-            (int) Math.min(samples, Math.round((f + 1) * spec.sampleRate() / (double) spec.fps()));
-        int n = target - written;
-        if (n > 0) {
-          float[] interleaved = new float[2 * n];
-          for (int k = 0; k < n; k++) {
-            interleaved[2 * k] = stereo[0][written + k];
-            interleaved[2 * k + 1] = stereo[1][written + k];
+      for (int s = 0; s < scenes.size(); s++) {
+        Scene scene = scenes.get(s);
+        float[][] stereo = audio.get(s);
+        int samples = stereo[0].length;
+        int written = 0;
+        for (int f = 0; f < frames; f++) {
+          SceneRenderer.draw(scene, f / (double) spec.fps(), f, img);
+          r.record(converter.convert(img));
+          int target =
+              (int)
+                  Math.min(samples, Math.round((f + 1) * spec.sampleRate() / (double) spec.fps()));
+          int n = target - written;
+          if (n > 0) {
+            float[] interleaved = new float[2 * n];
+            for (int k = 0; k < n; k++) {
+              interleaved[2 * k] = stereo[0][written + k];
+              interleaved[2 * k + 1] = stereo[1][written + k];
+            }
+            r.recordSamples(spec.sampleRate(), 2, FloatBuffer.wrap(interleaved));
+            written = target;
           }
-          r.recordSamples(spec.sampleRate(), 2, FloatBuffer.wrap(interleaved));
-          written = target;
         }
       }
       r.stop();
