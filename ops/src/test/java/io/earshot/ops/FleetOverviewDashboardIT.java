@@ -115,9 +115,16 @@ class FleetOverviewDashboardIT {
               () ->
                   assertThat(prometheus.unanswered(promql)).as("queries without series").isEmpty());
 
-      // And the template variable's values are the streams
-      JsonNode values = prometheus.api("/api/v1/label/stream_id/values");
-      assertThat(values.path("data").toString()).contains(ok, flipped, silent);
+      // And the template variable's values are the streams (once the monitor has caught up with
+      // what earlier tests on the shared stack predicted)
+      await()
+          .atMost(PATIENCE)
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          prometheus.api("/api/v1/label/stream_id/values").path("data").toString())
+                      .contains(ok, flipped, silent));
 
       // And the rules loaded: one group per component, each alert with for, severity, annotations
       JsonNode groups = prometheus.api("/api/v1/rules").path("data").path("groups");
