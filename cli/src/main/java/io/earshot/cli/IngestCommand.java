@@ -1,5 +1,6 @@
 package io.earshot.cli;
 
+import io.earshot.connectors.media.IngestMetrics;
 import io.earshot.connectors.media.IngestOptions;
 import io.earshot.connectors.media.IngestProgress;
 import io.earshot.connectors.media.IngestResult;
@@ -7,7 +8,11 @@ import io.earshot.connectors.media.InputPolicy;
 import io.earshot.connectors.media.KafkaIngestSink;
 import io.earshot.connectors.media.MediaIngestor;
 import io.earshot.connectors.media.MediaInputException;
+import io.earshot.stack.Ports;
 import io.earshot.stack.Reachability;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -108,6 +113,14 @@ final class IngestCommand implements Callable<Integer> {
       description = "Network open/read timeout in seconds (default ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics while ingesting (frames,"
+              + " audio windows, bytes, Kafka producer); 0 picks a free port; off by default.")
+  Integer metricsPort;
+
   IngestOptions options() {
     return new IngestOptions(
         input,
@@ -138,7 +151,10 @@ final class IngestCommand implements Callable<Integer> {
     }
     Reachability.requireKafka(stack.bootstrapServers, Duration.ofSeconds(5));
     Reachability.requireRegistry(stack.registryUrl, Duration.ofSeconds(5));
-    try (KafkaIngestSink sink = new KafkaIngestSink(stack.bootstrapServers, stack.registryUrl);
+    IngestMetrics metrics = metricsPort == null ? null : new IngestMetrics();
+    try (HTTPServer endpoint = metrics == null ? null : serve(metrics);
+        KafkaIngestSink sink =
+            new KafkaIngestSink(stack.bootstrapServers, stack.registryUrl, metrics);
         Progress progress = new Progress(InputPolicy.redact(input))) {
       MediaIngestor ingestor = new MediaIngestor(options, sink, progress);
       CountDownLatch finished = new CountDownLatch(1);
@@ -179,6 +195,17 @@ final class IngestCommand implements Callable<Integer> {
           // already running
         }
       }
+    }
+  }
+
+  private HTTPServer serve(IngestMetrics metrics) {
+    int port = Ports.resolve(metricsPort, "ingest metrics endpoint");
+    try {
+      HTTPServer server = metrics.serve("127.0.0.1", port);
+      System.err.printf("earshot: ingest metrics at http://127.0.0.1:%d/metrics%n", port);
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve ingest metrics on 127.0.0.1:" + port, e);
     }
   }
 

@@ -2,6 +2,7 @@ package io.earshot.cli;
 
 import io.earshot.flink.inference.JobConfig;
 import io.earshot.flink.inference.SpatialInferenceJob;
+import io.earshot.flink.metrics.LoopbackPrometheusReporterFactory;
 import io.earshot.serde.TrustedAvroClasses;
 import io.earshot.stack.Reachability;
 import java.nio.file.Path;
@@ -56,12 +57,8 @@ final class JobCommand implements Callable<Integer> {
             .withModel(model != null ? model : defaultModel())
             .withStack(
                 stack.bootstrapServers, stack.registryUrl, "earshot-spatial-inference", false);
-    Configuration flink = new Configuration();
-    flink.setString(
-        "metrics.reporter.prom.factory.class",
-        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-    flink.setString("metrics.reporter.prom.port", String.valueOf(metricsPort));
-    flink.setString("metrics.reporter.prom.host", "127.0.0.1");
+    // Flink's own PrometheusReporter binds every interface; this one serves on loopback only.
+    Configuration flink = LoopbackPrometheusReporterFactory.configuration("127.0.0.1", metricsPort);
     flink.setString("rest.bind-address", "127.0.0.1");
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);

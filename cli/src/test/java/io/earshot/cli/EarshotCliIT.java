@@ -90,11 +90,14 @@ class EarshotCliIT {
             "--bootstrap-servers",
             stack.bootstrapServers(),
             "--registry-url",
-            stack.registryUrl());
+            stack.registryUrl(),
+            "--metrics-port",
+            "0");
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out())
         .containsPattern("ingested .* as stream 'cli-it': 2[3-5] frames, [89] audio windows");
+    assertThat(r.err()).containsPattern("ingest metrics at http://127\\.0\\.0\\.1:\\d+/metrics");
     StreamReadback.Result back =
         StreamReadback.read(
             stack.bootstrapServers(),

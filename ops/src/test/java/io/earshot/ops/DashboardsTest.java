@@ -29,6 +29,21 @@ class DashboardsTest {
     return out;
   }
 
+  /**
+   * What Grafana would put in place of its variables, for an instant query over everything: {@code
+   * $__rate_interval} (four 1 s scrape intervals and more), {@code $__interval}, and each template
+   * variable's "All" value.
+   */
+  static String substitute(String expr, JsonNode dashboard) {
+    String out = expr.replace("$__rate_interval", "30s").replace("$__interval", "5s");
+    for (JsonNode var : dashboard.path("templating").path("list")) {
+      String all = var.path("allValue").asText(".+");
+      out = out.replace("${" + var.path("name").asText() + "}", all);
+      out = out.replace("$" + var.path("name").asText(), all);
+    }
+    return out;
+  }
+
   @Test
   void shouldGiveEveryPanelUniqueIdAndPrometheusQueryWhenDashboardsAreLoaded() throws Exception {
     for (String name : OpsTools.files("grafana/dashboards", ".json")) {
@@ -48,6 +63,20 @@ class DashboardsTest {
   void shouldQueryOnlyMonitorMetricsWhenBuildingFleetOverview() throws Exception {
     for (String expr : expressions(dashboard("fleet-overview"))) {
       assertThat(expr).containsAnyOf("earshot_monitor_", "up{job=\"flip-monitor\"}");
+    }
+  }
+
+  @Test
+  void shouldQueryOnlyJobIngestAndScrapeMetricsWhenBuildingPipelineHealth() throws Exception {
+    for (String expr : expressions(dashboard("pipeline-health"))) {
+      assertThat(expr)
+          .containsAnyOf(
+              "flink_jobmanager_",
+              "flink_taskmanager_",
+              "earshot_ingest_",
+              "kafka_producer_",
+              "kafka_connect_",
+              "up{");
     }
   }
 

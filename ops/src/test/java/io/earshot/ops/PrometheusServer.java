@@ -13,8 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -46,6 +50,18 @@ final class PrometheusServer implements AutoCloseable {
    */
   static PrometheusServer start(String job, String target, List<Path> ruleFiles)
       throws IOException {
+    return start(Map.of(job, target), ruleFiles);
+  }
+
+  /**
+   * Starts Prometheus scraping several jobs.
+   *
+   * @param targets {@code 127.0.0.1:port} to scrape by scrape job name (as in
+   *     ops/prometheus/prometheus.yml)
+   * @param ruleFiles absolute paths of rule files to load
+   */
+  static PrometheusServer start(Map<String, String> targets, List<Path> ruleFiles)
+      throws IOException {
     Path binary = OpsTools.require("prometheus");
     Path dir = Files.createTempDirectory("earshot-prometheus-");
     StringBuilder config = new StringBuilder();
@@ -54,8 +70,12 @@ final class PrometheusServer implements AutoCloseable {
     for (Path rule : ruleFiles) {
       config.append("  - '").append(rule).append("'\n");
     }
-    config.append("scrape_configs:\n  - job_name: ").append(job).append('\n');
-    config.append("    static_configs:\n      - targets: ['").append(target).append("']\n");
+    config.append("scrape_configs:\n");
+    targets.forEach(
+        (job, target) -> {
+          config.append("  - job_name: ").append(job).append('\n');
+          config.append("    static_configs:\n      - targets: ['").append(target).append("']\n");
+        });
     Files.writeString(dir.resolve("prometheus.yml"), config);
     int port = Ports.freeLoopbackPort();
     Process p =
@@ -94,6 +114,31 @@ final class PrometheusServer implements AutoCloseable {
   /** An instant query; the whole API answer ({@code status}, {@code data} or {@code error}). */
   JsonNode query(String promql) throws IOException, InterruptedException {
     return api("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The queries that do not parse or return no series, each with the reason; empty when every query
+   * answers.
+   */
+  Map<String, String> unanswered(Collection<String> queries)
+      throws IOException, InterruptedException {
+    Map<String, String> problems = new LinkedHashMap<>();
+    for (String q : queries) {
+      JsonNode answer = query(q);
+      if (!answer.path("status").asText().equals("success")) {
+        problems.put(q, "error: " + answer.path("error").asText());
+      } else if (answer.path("data").path("result").isEmpty()) {
+        problems.put(q, "no series");
+      }
+    }
+    return problems;
+  }
+
+  /** Names of every metric Prometheus has stored (for failure messages). */
+  List<String> metricNames() throws IOException, InterruptedException {
+    List<String> names = new ArrayList<>();
+    api("/api/v1/label/__name__/values").path("data").forEach(n -> names.add(n.asText()));
+    return names;
   }
 
   JsonNode api(String pathAndQuery) throws IOException, InterruptedException {

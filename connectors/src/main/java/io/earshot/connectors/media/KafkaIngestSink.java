@@ -7,13 +7,18 @@ import io.earshot.avro.VideoFrame;
 import io.earshot.domain.Topics;
 import io.earshot.serde.AvroSerializer;
 import io.earshot.serde.SchemaRegistryClient;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -23,8 +28,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class KafkaIngestSink implements IngestSink {
 
+  /** Client ids unique within the JVM (several sinks in one process: tests, bench, demo). */
+  private static final AtomicInteger SINKS = new AtomicInteger();
+
   private final KafkaProducer<String, SpecificRecord> producer;
   private final AtomicReference<Exception> failure = new AtomicReference<>();
+  private final IngestMetrics metrics;
+  private final Supplier<Map<MetricName, ? extends Metric>> producerMetrics;
   private final Callback callback =
       (metadata, exception) -> {
         if (exception != null) {
@@ -33,6 +43,14 @@ public final class KafkaIngestSink implements IngestSink {
       };
 
   public KafkaIngestSink(String bootstrapServers, String registryUrl) {
+    this(bootstrapServers, registryUrl, null);
+  }
+
+  /**
+   * A sink that also counts what Kafka acknowledged (and rejected) in {@code metrics} and exports
+   * its producer's client metrics there until closed.
+   */
+  public KafkaIngestSink(String bootstrapServers, String registryUrl, IngestMetrics metrics) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -42,13 +60,19 @@ public final class KafkaIngestSink implements IngestSink {
     // and audio records without adding noticeable latency.
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "earshot-ingest");
+    int n = SINKS.incrementAndGet();
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, n == 1 ? "earshot-ingest" : "earshot-ingest-" + n);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
     this.producer =
         new KafkaProducer<>(
             p,
             new StringSerializer(),
             new AvroSerializer<>(new SchemaRegistryClient(registryUrl), false));
+    this.metrics = metrics;
+    this.producerMetrics = producer::metrics;
+    if (metrics != null) {
+      metrics.bindProducer(producerMetrics);
+    }
   }
 
   private void send(String topic, String key, SpecificRecord value) {
@@ -57,7 +81,25 @@ public final class KafkaIngestSink implements IngestSink {
       throw new IllegalStateException(
           "an earlier record could not be written to Kafka: " + earlier.getMessage(), earlier);
     }
-    producer.send(new ProducerRecord<>(topic, key, value), callback);
+    if (metrics == null) {
+      producer.send(new ProducerRecord<>(topic, key, value), callback);
+      return;
+    }
+    producer.send(
+        new ProducerRecord<>(topic, key, value),
+        (metadata, exception) -> {
+          if (exception != null) {
+            metrics.failed(topic, key);
+          } else {
+            metrics.written(
+                topic,
+                key,
+                value,
+                Math.max(0, metadata.serializedKeySize())
+                    + Math.max(0, metadata.serializedValueSize()));
+          }
+          callback.onCompletion(metadata, exception);
+        });
   }
 
   @Override
@@ -91,6 +133,9 @@ public final class KafkaIngestSink implements IngestSink {
 
   @Override
   public void close() {
+    if (metrics != null) {
+      metrics.unbindProducer(producerMetrics);
+    }
     producer.close();
   }
 }
