@@ -11,6 +11,7 @@ import io.earshot.connectors.media.KafkaIngestSink;
 import io.earshot.connectors.media.MediaIngestor;
 import io.earshot.flink.inference.JobConfig;
 import io.earshot.flink.inference.SpatialInferenceJob;
+import io.earshot.flink.metrics.LoopbackPrometheusReporterFactory;
 import io.earshot.serde.TrustedAvroClasses;
 import io.earshot.stack.LocalStack;
 import io.earshot.stack.Ports;
@@ -176,12 +177,8 @@ final class LivePipeline implements AutoCloseable {
                   stack.registryUrl(),
                   "earshot-spatial-inference",
                   false);
-      Configuration flink = new Configuration();
-      flink.setString(
-          "metrics.reporter.prom.factory.class",
-          "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-      flink.setString("metrics.reporter.prom.port", String.valueOf(metricsPort));
-      flink.setString("metrics.reporter.prom.host", "127.0.0.1");
+      Configuration flink =
+          LoopbackPrometheusReporterFactory.configuration("127.0.0.1", metricsPort);
       flink.setString("rest.bind-address", "127.0.0.1");
       StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, flink);
       env.enableCheckpointing(config.checkpointMillis(), CheckpointingMode.EXACTLY_ONCE);
