@@ -384,8 +384,12 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     return Double.NaN;
   }
 
-  private static void printUrls(LivePipeline pipeline, PrintStream out) {
+  private void printUrls(LivePipeline pipeline, PrintStream out) {
     out.println();
+    out.println(
+        follow
+            ? "Open these while it runs:"
+            : "While it runs (add --follow to keep it running after the input ends):");
     out.printf("  operator page    %s%n", pipeline.operatorUrl());
     out.printf("  streams API      %sapi/streams%n", pipeline.operatorUrl());
     out.printf("  monitor metrics  %smetrics%n", pipeline.operatorUrl());
@@ -404,6 +408,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     private Long firstClipStart;
     private StreamState state = StreamState.UNKNOWN;
     private final List<String> pendingAlerts = new ArrayList<>();
+    private ClipPrediction printed;
+    private boolean waitingShown;
 
     DemoView(String streamId) {
       this.streamId = streamId;
@@ -443,9 +449,16 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       pendingAlerts.forEach(out::println);
       pendingAlerts.clear();
       if (latest == null) {
-        out.println("      ...  waiting for the first clip (clips are 3 s long)");
+        if (!waitingShown) {
+          out.println("      ...  waiting for the first clip (clips are 3 s long)");
+          waitingShown = true;
+        }
         return;
       }
+      if (latest == printed) {
+        return;
+      }
+      printed = latest;
       StringBuilder spark = new StringBuilder();
       for (double p : recent) {
         spark.append(BARS.charAt((int) Math.min(BARS.length() - 1, Math.floor(p * BARS.length()))));

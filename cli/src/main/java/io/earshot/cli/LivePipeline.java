@@ -159,7 +159,8 @@ final class LivePipeline implements AutoCloseable {
       log.printf("running in %.1f s (%s)%n", seconds(t1), monitor.url());
 
       long t2 = System.nanoTime();
-      log.print("  SpatialInferenceJob (Flink MiniCluster) ... ");
+      // TensorFlow logs a line of its own when the model loads: keep ours whole.
+      log.println("  SpatialInferenceJob (Flink MiniCluster) starting ...");
       log.flush();
       Map<String, String> j = new LinkedHashMap<>(LIVE_JOB);
       j.putAll(s.job());
@@ -186,7 +187,7 @@ final class LivePipeline implements AutoCloseable {
       JobClient job = env.executeAsync("earshot-spatial-inference");
       awaitRunning(job, Duration.ofSeconds(60));
       log.printf(
-          "running in %.1f s (model %s, clips every %.1f s)%n",
+          "  SpatialInferenceJob running in %.1f s (model %s, clips every %.1f s)%n",
           seconds(t2), Path.of(config.model()).getFileName(), config.hopSeconds());
       return new LivePipeline(stack, monitor, job, metricsPort, config, stateDir);
     } catch (Exception e) {
