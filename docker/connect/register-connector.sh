@@ -33,7 +33,7 @@ config=$(cat <<JSON
 }
 JSON
 )
-curl -fsS -X PUT -H 'Content-Type: application/json' --data "$config" \
+# The response repeats the config, media.input included (it may carry credentials): not printed.
+curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' --data "$config" \
   "$connect/connectors/$(printf '%s' "$stream" | sed 's/[^A-Za-z0-9._-]/_/g')/config"
-echo
 echo "connector for stream '$stream' registered on $connect"

@@ -250,6 +250,17 @@ class ComposeConfigTest {
   }
 
   @Test
+  void shouldGiveKafkaAClusterIdItAcceptsWhenTheBrokerFormatsItsStorage() {
+    String id = env(service(defaults, "kafka")).get("CLUSTER_ID");
+
+    // Kafka's Uuid: 16 bytes, base64url without padding (22 characters).
+    assertThat(id).hasSize(22);
+    assertThat(java.util.Base64.getUrlDecoder().decode(id)).hasSize(16);
+    assertThat(env(service(defaults, "kafka")).get("KAFKA_ADVERTISED_LISTENERS"))
+        .contains("INTERNAL://kafka:9092");
+  }
+
+  @Test
   void shouldScrapeOnlyComposeServicesWithOpsJobNamesWhenPrometheusRuns() {
     Map<String, Object> prometheus = service(defaults, "prometheus");
     Path config = bindSource(prometheus, "/etc/prometheus/prometheus.yml");
