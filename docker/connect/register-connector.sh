@@ -12,7 +12,7 @@ input="${EARSHOT_MEDIA_INPUT:-}"
 stream="${EARSHOT_STREAM_ID:-stream-1}"
 if [ -z "$input" ]; then
   echo "EARSHOT_MEDIA_INPUT is empty: no connector registered. Set it (a file under docker/media"
-  echo "as /media/NAME, or a live URL) and run: docker compose -f docker/compose.yaml up ingest-register"
+  echo "as /media/NAME, or a live URL) and run: docker compose -f docker/compose.yaml run --rm ingest-register"
   exit 0
 fi
 for _ in $(seq 1 90); do
