@@ -7,6 +7,8 @@ import io.earshot.serde.TrustedAvroClasses;
 import io.earshot.stack.Reachability;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -43,6 +45,31 @@ final class JobCommand implements Callable<Integer> {
       description = "Job parallelism (default ${DEFAULT-VALUE}).")
   int parallelism;
 
+  @Option(
+      names = "--set",
+      paramLabel = "OPTION=VALUE",
+      description =
+          "Any other job option, e.g. --set hop-seconds=0.5 --set checkpoint-ms=500 (the demo's"
+              + " live settings); names: hop-seconds, max-batch, max-wait-ms, stall-seconds,"
+              + " checkpoint-ms, group-id (also the transactional id prefix).")
+  List<String> settings = List.of();
+
+  /** The job's configuration: defaults, then {@code --set} options, then model and stack. */
+  JobConfig config() {
+    List<String> args = new ArrayList<>();
+    for (String s : settings) {
+      int eq = s.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("--set expects OPTION=VALUE, got " + s);
+      }
+      args.add("--" + s.substring(0, eq).strip());
+      args.add(s.substring(eq + 1).strip());
+    }
+    JobConfig c = JobConfig.from(args.toArray(String[]::new));
+    return c.withModel(model != null ? model : defaultModel())
+        .withStack(stack.bootstrapServers, stack.registryUrl, c.groupId(), false);
+  }
+
   static String defaultModel() {
     return Path.of(System.getProperty("earshot.root", "."), "models", "flip-detector-cpu")
         .toString();
@@ -52,11 +79,7 @@ final class JobCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TrustedAvroClasses.install();
     Reachability.requireKafka(stack.bootstrapServers, Duration.ofSeconds(5));
-    JobConfig config =
-        JobConfig.defaults()
-            .withModel(model != null ? model : defaultModel())
-            .withStack(
-                stack.bootstrapServers, stack.registryUrl, "earshot-spatial-inference", false);
+    JobConfig config = config();
     // Flink's own PrometheusReporter binds every interface; this one serves on loopback only.
     Configuration flink = LoopbackPrometheusReporterFactory.configuration("127.0.0.1", metricsPort);
     flink.setString("rest.bind-address", "127.0.0.1");
