@@ -47,7 +47,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--config",
       defaultValue = "cpu",
-      description = "Network config: cpu (default), paper, tiny.")
+      description =
+          "Network config: cpu (default), cpu-logmel (without interaural phase), paper, tiny.")
   String config;
 
   @Option(

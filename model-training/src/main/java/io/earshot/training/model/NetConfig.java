@@ -15,8 +15,8 @@ import java.util.List;
  * @param frameSize frames are square, {@code frameSize x frameSize} RGB
  * @param clipSeconds clip length
  * @param frameRate video frames per second (the paper samples 6 fps)
- * @param inputAudioChannels audio channels fed to the network (2 for stereo)
- * @param frontEnd STFT and mel parameters
+ * @param inputAudioChannels PCM audio channels fed to the network (2 for stereo)
+ * @param frontEnd STFT, mel and interaural phase parameters
  * @param visualChannels output channels of each visual convolution
  * @param audioChannels output channels of each audio stage
  * @param seReduction squeeze-and-excitation bottleneck ratio
@@ -55,6 +55,7 @@ public record NetConfig(
     if (frontEnd == null) {
       throw new IllegalArgumentException("frontEnd must not be null");
     }
+    frontEnd.featureChannels(inputAudioChannels);
     visualChannels = positiveList(visualChannels, "visualChannels");
     audioChannels = positiveList(audioChannels, "audioChannels");
     fusionChannels = positiveList(fusionChannels, "fusionChannels");
@@ -77,11 +78,23 @@ public record NetConfig(
   /**
    * Earshot's default CPU model: the paper's clip geometry (3 s at 6 fps, 16 kHz stereo, 64 mel
    * bands) with 64x64 frames and narrow streams, so it trains in minutes and serves hundreds of
-   * clips per second on two cores. The spatial map is flattened before fusion as in the paper.
+   * clips per second on two cores. The spatial map is flattened before fusion as in the paper. The
+   * audio stream sees the interaural phase (cos, sin per mel band) next to the two log-mel
+   * spectrograms, so time differences are as visible to it as level differences.
    */
   public static NetConfig cpu() {
+    return cpuLogMel()
+        .withName("cpu")
+        .withFrontEnd(cpuLogMel().frontEnd().withInterauralPhase(true));
+  }
+
+  /**
+   * The first default CPU model ({@code models/flip-detector-cpu} until the interaural phase was
+   * added): {@link #cpu()} with the paper's log-mel-only audio input.
+   */
+  public static NetConfig cpuLogMel() {
     return new NetConfig(
-        "cpu",
+        "cpu-logmel",
         64,
         3.0,
         6.0,
@@ -98,21 +111,65 @@ public record NetConfig(
         42L);
   }
 
-  /** A config by name: {@code cpu} (default), {@code paper}, or {@code tiny} (tests). */
+  /**
+   * A config by name: {@code cpu} (default), {@code cpu-logmel} (without interaural phase), {@code
+   * paper}, or {@code tiny} (tests).
+   */
   public static NetConfig byName(String name) {
     return switch (name) {
       case "cpu" -> cpu();
+      case "cpu-logmel" -> cpuLogMel();
       case "paper" -> paper();
       case "tiny" -> tiny();
       default ->
           throw new IllegalArgumentException(
-              "--config must be cpu, paper or tiny, got '" + name + "'");
+              "--config must be cpu, cpu-logmel, paper or tiny, got '" + name + "'");
     };
+  }
+
+  /** This config under another name. */
+  public NetConfig withName(String newName) {
+    return new NetConfig(
+        newName,
+        frameSize,
+        clipSeconds,
+        frameRate,
+        inputAudioChannels,
+        frontEnd,
+        visualChannels,
+        audioChannels,
+        seReduction,
+        fusionChannels,
+        learningRate,
+        momentum,
+        weightDecay,
+        batchNormMomentum,
+        seed);
+  }
+
+  /** This config with another audio front end. */
+  public NetConfig withFrontEnd(AudioFrontEndConfig newFrontEnd) {
+    return new NetConfig(
+        name,
+        frameSize,
+        clipSeconds,
+        frameRate,
+        inputAudioChannels,
+        newFrontEnd,
+        visualChannels,
+        audioChannels,
+        seReduction,
+        fusionChannels,
+        learningRate,
+        momentum,
+        weightDecay,
+        batchNormMomentum,
+        seed);
   }
 
   /**
    * A tiny configuration for tests that trains in seconds on two CPU cores: 1 s clips at 4 fps,
-   * 32x32 frames, 64 mel bands.
+   * 32x32 frames, 64 mel bands and the interaural phase.
    */
   public static NetConfig tiny() {
     return new NetConfig(
@@ -121,7 +178,7 @@ public record NetConfig(
         1.0,
         4.0,
         2,
-        AudioFrontEndConfig.standard(),
+        AudioFrontEndConfig.standard().withInterauralPhase(true),
         List.of(8, 16, 16),
         List.of(16, 32),
         4,
@@ -136,7 +193,9 @@ public record NetConfig(
   /**
    * The paper's clip geometry and optimiser (3 s clips, 6 fps, 256x256 frames, SGD momentum 0.9,
    * learning rate 0.01) with plain convolution stacks of roughly ResNet-18 widths. Not yet the
-   * paper's ResNet-18 visual stream; it shows the record expresses paper-sized networks.
+   * paper's ResNet-18 visual stream; it shows the record expresses paper-sized networks. Like
+   * {@link #cpu()} it adds the interaural phase to the paper's log-mel input (the paper's own
+   * "+GCC-PHAT" variant adds hand-made interaural channels the same way).
    */
   public static NetConfig paper() {
     return new NetConfig(
@@ -145,7 +204,7 @@ public record NetConfig(
         3.0,
         6.0,
         2,
-        AudioFrontEndConfig.standard(),
+        AudioFrontEndConfig.standard().withInterauralPhase(true),
         List.of(64, 128, 256, 512, 512),
         List.of(64, 128, 256),
         16,
@@ -165,6 +224,11 @@ public record NetConfig(
   /** PCM samples per clip and channel. */
   public int samplesPerClip() {
     return samples(clipSeconds, frontEnd);
+  }
+
+  /** Feature channels of the audio front end output (log-mel per channel, then cos/sin IPD). */
+  public int audioFeatureChannels() {
+    return frontEnd.featureChannels(inputAudioChannels);
   }
 
   /** Log-mel frames per clip. */

@@ -25,7 +25,8 @@ import org.tensorflow.types.TUint8;
  *       <em>flattened</em>, not pooled, because the task needs where things are (the paper found
  *       pooling before fusion fails here).
  *   <li>Audio stream: PCM {@code float32 [B, samples, 2]} goes through the in-graph log-mel front
- *       end with left and right stacked as input channels, a stride-2 stem and residual blocks with
+ *       end with left and right stacked as input channels (plus cos and sin of the interaural phase
+ *       per mel band when the config asks for it), a stride-2 stem and residual blocks with
  *       squeeze-and-excitation; mel and channel axes are flattened per time step and the time axis
  *       is average-pooled to the T video frames.
  *   <li>Fusion: per-time-step concatenation of both vectors, 1x1 convolutions over {@code [B, T, 1,
@@ -113,6 +114,10 @@ public final class SpatialAlignmentNet {
     total +=
         config.inputAudioChannels()
             * (2L * frames * fe.nFft() * 2 * bins + 2L * frames * bins * fe.melBins());
+    if (fe.interauralPhase()) {
+      // Cross-spectrum real, imaginary and |L||R| pooled into the mel bands.
+      total += 3 * 2L * frames * bins * fe.melBins();
+    }
     return total;
   }
 
@@ -122,7 +127,7 @@ public final class SpatialAlignmentNet {
   }
 
   private Operand<TFloat32> logMel(Ops tf) {
-    Operand<TFloat32> logMel = AudioFrontEnd.logMel(tf, audio, config.frontEnd());
+    Operand<TFloat32> logMel = AudioFrontEnd.features(tf, audio, config.frontEnd());
     // Pin the static shape: the front end computes it dynamically, the layers need it known.
     return tf.reshape(
         logMel,
@@ -131,7 +136,7 @@ public final class SpatialAlignmentNet {
               -1,
               config.spectrogramFrames(),
               config.frontEnd().melBins(),
-              config.inputAudioChannels()
+              config.audioFeatureChannels()
             }));
   }
 

@@ -6,29 +6,43 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Stack;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * Builds the stereo log-mel spectrogram inside a TensorFlow graph.
+ * Builds the stereo log-mel spectrogram, and optionally the interaural phase per mel band, inside a
+ * TensorFlow graph.
  *
  * <p>Input: PCM {@code float32 [batch, samples, channels]} in [-1, 1] at {@link
- * AudioFrontEndConfig#sampleRate()}. Output: {@code float32 [batch, frames, melBins, channels]},
- * one spectrogram per channel so that inter-channel level and phase-derived differences survive.
+ * AudioFrontEndConfig#sampleRate()}. Output of {@link #features}: {@code float32 [batch, frames,
+ * melBins, featureChannels]}: one log-mel spectrogram per channel, so that inter-channel level
+ * differences survive, then, with {@link AudioFrontEndConfig#interauralPhase()}, {@code cos} and
+ * {@code sin} of the interaural phase difference (IPD) of every mel band.
  *
  * <p>The STFT is a strided {@code Conv2D} (kernel {@code [1, nFft, 1, 2 * bins]}) with fixed
  * Hann-windowed cosine and sine kernels; squaring gives re² and im², and one matrix product with
- * the mel matrix stacked twice sums them into mel power. Everything is an ordinary op, so the front
- * end lives in the SavedModel and serving feeds raw PCM exactly as training does. Conv2D rather
- * than Conv1D/Conv3D because it is the one with a C++ gradient and a fast CPU kernel; the front end
- * has no variables, so no gradient ever flows into it.
+ * the mel matrix stacked twice sums them into mel power. The IPD comes from the cross-spectrum
+ * {@code L conj(R)} of every bin: its real and imaginary parts and {@code |L| |R|} are pooled into
+ * the mel bands with the same mel weights, and {@code cos = sum Re / (sum |L||R| + eps)}, {@code
+ * sin = sum Im / (sum |L||R| + eps)}. That is the magnitude-weighted mean of the per-bin phase
+ * vectors: loud bins dominate, a band with incoherent channels shrinks towards 0, silence is 0.
+ * {@code sin > 0} where the left channel leads (a source on the left at low frequencies); swapping
+ * the channels swaps the log-mel channels and negates {@code sin}. Level differences alone (ILD)
+ * are weak below ~1.5 kHz, where the time difference (ITD, seen as IPD) is the main cue.
+ *
+ * <p>Everything is an ordinary op, so the front end lives in the SavedModel and serving feeds raw
+ * PCM exactly as training does. Conv2D rather than Conv1D/Conv3D because it is the one with a C++
+ * gradient and a fast CPU kernel; the front end has no variables, so no gradient ever flows into
+ * it.
  */
 public final class AudioFrontEnd {
 
   private AudioFrontEnd() {}
 
   /**
-   * Adds the front end to the graph of {@code tf}.
+   * Adds the log-mel part of the front end to the graph of {@code tf}, whatever {@link
+   * AudioFrontEndConfig#interauralPhase()} says.
    *
    * @param tf ops of the target graph
    * @param pcm {@code float32 [batch, samples, channels]}
@@ -36,6 +50,21 @@ public final class AudioFrontEnd {
    * @return {@code float32 [batch, frames, melBins, channels]}
    */
   public static Operand<TFloat32> logMel(
+      Ops tf, Operand<TFloat32> pcm, AudioFrontEndConfig config) {
+    return features(tf, pcm, config.withInterauralPhase(false));
+  }
+
+  /**
+   * Adds the front end to the graph of {@code tf}.
+   *
+   * @param tf ops of the target graph
+   * @param pcm {@code float32 [batch, samples, channels]}; exactly 2 channels (left, right) when
+   *     the config asks for the interaural phase
+   * @param config STFT, mel and feature parameters
+   * @return {@code float32 [batch, frames, melBins, featureChannels]}: log-mel of every channel,
+   *     then cos(IPD) and sin(IPD) when {@link AudioFrontEndConfig#interauralPhase()}
+   */
+  public static Operand<TFloat32> features(
       Ops tf, Operand<TFloat32> pcm, AudioFrontEndConfig config) {
     Ops fe = tf.withSubScope("audio_front_end");
     int bins = config.frequencyBins();
@@ -77,7 +106,64 @@ public final class AudioFrontEnd {
     // [B*C*F, M] -> [B, C, F, M] -> [B, F, M, C]
     Operand<TFloat32> grouped =
         fe.reshape(logMel, fe.stack(List.of(batch, channels, fe.constant(-1), fe.constant(mels))));
-    return fe.withName("log_mel").linalg.transpose(grouped, fe.constant(new int[] {0, 2, 3, 1}));
+    if (!config.interauralPhase()) {
+      return fe.withName("log_mel").linalg.transpose(grouped, fe.constant(new int[] {0, 2, 3, 1}));
+    }
+    Operand<TFloat32> logMelChannels =
+        fe.linalg.transpose(grouped, fe.constant(new int[] {0, 2, 3, 1}));
+    Operand<TFloat32> phase = interauralPhase(fe, spectrum, batch, bins, mel, config);
+    return fe.withName("features").concat(List.of(logMelChannels, phase), fe.constant(3));
+  }
+
+  /**
+   * cos and sin of the interaural phase per mel band, {@code [B, F, M, 2]}, from the STFT {@code
+   * [B*2, 1, F, 2K]} (rows alternate left, right; columns are re then im).
+   */
+  private static Operand<TFloat32> interauralPhase(
+      Ops fe,
+      Operand<TFloat32> spectrum,
+      Operand<TInt32> batch,
+      int bins,
+      float[][] mel,
+      AudioFrontEndConfig config) {
+    Ops ipd = fe.withSubScope("interaural_phase");
+    int mels = config.melBins();
+    // [B*2, 1, F, 2K] -> [B, 2, F, 2K]; a non-stereo input fails here at run time.
+    Operand<TFloat32> pairs =
+        ipd.reshape(
+            spectrum,
+            ipd.stack(List.of(batch, ipd.constant(2), ipd.constant(-1), ipd.constant(2 * bins))));
+    Operand<TFloat32> left = ipd.stridedSlice(pairs, Indices.all(), Indices.at(0));
+    Operand<TFloat32> right = ipd.stridedSlice(pairs, Indices.all(), Indices.at(1));
+    Operand<TFloat32> reL = ipd.stridedSlice(left, Indices.ellipsis(), Indices.sliceTo(bins));
+    Operand<TFloat32> imL = ipd.stridedSlice(left, Indices.ellipsis(), Indices.sliceFrom(bins));
+    Operand<TFloat32> reR = ipd.stridedSlice(right, Indices.ellipsis(), Indices.sliceTo(bins));
+    Operand<TFloat32> imR = ipd.stridedSlice(right, Indices.ellipsis(), Indices.sliceFrom(bins));
+    // L conj(R) = (reL reR + imL imR) + i (imL reR - reL imR); |L||R| = sqrt(|L|² |R|²).
+    Operand<TFloat32> crossRe = ipd.math.add(ipd.math.mul(reL, reR), ipd.math.mul(imL, imR));
+    Operand<TFloat32> crossIm = ipd.math.sub(ipd.math.mul(imL, reR), ipd.math.mul(reL, imR));
+    Operand<TFloat32> powerL = ipd.math.add(ipd.math.square(reL), ipd.math.square(imL));
+    Operand<TFloat32> powerR = ipd.math.add(ipd.math.square(reR), ipd.math.square(imR));
+    Operand<TFloat32> magnitude = ipd.math.sqrt(ipd.math.mul(powerL, powerR));
+    // [B, F, 3K] -> [B*F*3, K] x [K, M] -> [B, F, 3, M]: the three parts share the mel weights.
+    Operand<TFloat32> parts =
+        ipd.reshape(
+            ipd.stack(List.of(crossRe, crossIm, magnitude), Stack.axis(2L)),
+            ipd.constant(new int[] {-1, bins}));
+    Operand<TFloat32> melMatrix =
+        ipd.constant(Shape.of(bins, mels), DataBuffers.of(flatten(mel), true, false));
+    Operand<TFloat32> pooled =
+        ipd.reshape(
+            ipd.linalg.matMul(parts, melMatrix),
+            ipd.stack(List.of(batch, ipd.constant(-1), ipd.constant(3), ipd.constant(mels))));
+    Operand<TFloat32> cross =
+        ipd.stridedSlice(pooled, Indices.ellipsis(), Indices.sliceTo(2), Indices.all());
+    Operand<TFloat32> norm =
+        ipd.math.add(
+            ipd.stridedSlice(pooled, Indices.ellipsis(), Indices.slice(2, 3), Indices.all()),
+            ipd.constant(config.logEpsilon()));
+    // [B, F, 2, M] / [B, F, 1, M] -> [B, F, M, 2]: channel 0 cos, channel 1 sin.
+    return ipd.linalg.transpose(ipd.math.div(cross, norm), ipd.constant(new int[] {0, 1, 3, 2}));
   }
 
   static float[] flatten(float[][] rows) {

@@ -1,7 +1,8 @@
 package io.earshot.training.tf;
 
 /**
- * Parameters of the in-graph audio front end (STFT, mel projection, log).
+ * Parameters of the in-graph audio front end (STFT, mel projection, log, and optionally the
+ * interaural phase per mel band).
  *
  * <p>Frames are not centred (no padding): a clip of {@code n} samples gives {@code (n - nFft) / hop
  * + 1} spectrogram frames. That keeps the graph a single strided convolution, and training and
@@ -17,6 +18,8 @@ package io.earshot.training.tf;
  * @param areaNormalized whether each triangle is scaled to unit area (librosa's {@code
  *     norm='slaney'}); otherwise triangles peak at 1
  * @param logEpsilon added to the mel power before the log, so silence maps to a finite floor
+ * @param interauralPhase whether stereo input also yields cos and sin of the interaural phase
+ *     difference per mel band (two more feature channels after the log-mel ones)
  */
 public record AudioFrontEndConfig(
     int sampleRate,
@@ -27,7 +30,8 @@ public record AudioFrontEndConfig(
     double fMax,
     MelScale melScale,
     boolean areaNormalized,
-    float logEpsilon) {
+    float logEpsilon,
+    boolean interauralPhase) {
 
   /** Mel formulas in common use. */
   public enum MelScale {
@@ -52,11 +56,30 @@ public record AudioFrontEndConfig(
 
   /**
    * 16 kHz, 512-point FFT (32 ms), 10 ms hop, 64 Slaney mel bands from 0 to 8 kHz with area
-   * normalisation (librosa's defaults for {@code melspectrogram}), log floor 1e-6.
+   * normalisation (librosa's defaults for {@code melspectrogram}), log floor 1e-6; log-mel only
+   * (the paper's input).
    */
   public static AudioFrontEndConfig standard() {
     return new AudioFrontEndConfig(
-        16_000, 512, 160, 64, 0.0, 8_000.0, MelScale.SLANEY, true, 1e-6f);
+        16_000, 512, 160, 64, 0.0, 8_000.0, MelScale.SLANEY, true, 1e-6f, false);
+  }
+
+  /** The same front end with or without the interaural phase channels. */
+  public AudioFrontEndConfig withInterauralPhase(boolean on) {
+    return new AudioFrontEndConfig(
+        sampleRate, nFft, hop, melBins, fMin, fMax, melScale, areaNormalized, logEpsilon, on);
+  }
+
+  /**
+   * Feature channels the front end yields for {@code pcmChannels} input channels: one log-mel per
+   * channel, plus cos and sin of the interaural phase when enabled (stereo only).
+   */
+  public int featureChannels(int pcmChannels) {
+    if (interauralPhase && pcmChannels != 2) {
+      throw new IllegalArgumentException(
+          "interaural phase needs stereo input, got " + pcmChannels + " channels");
+    }
+    return interauralPhase ? pcmChannels + 2 : pcmChannels;
   }
 
   /** Number of one-sided frequency bins, {@code nFft / 2 + 1}. */

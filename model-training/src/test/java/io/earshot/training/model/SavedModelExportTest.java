@@ -113,6 +113,32 @@ class SavedModelExportTest {
   }
 
   @Test
+  void shouldServeTheShippedLogMelModelWithTheSameStereoPcmAsTheInterauralPhaseConfig() {
+    // The interaural phase is computed inside the graph: the input contract (raw stereo PCM) is
+    // the same for models with and without it, so the shipped 2-feature-channel model still serves.
+    Path shipped = Path.of("..", "models", "flip-detector-cpu");
+    NetConfig cpu = NetConfig.cpu();
+    io.earshot.training.release.InputContract contract =
+        io.earshot.training.release.ModelMetadata.read(shipped).input();
+    assertThat(contract.channels()).isEqualTo(cpu.inputAudioChannels());
+    assertThat(contract.frames()).isEqualTo(cpu.framesPerClip());
+    assertThat(contract.width()).isEqualTo(cpu.frameSize());
+    ClipBatch clips = new ToyClipSupplier(cpu, 5).next(2);
+    try (SavedModelBundle model = SavedModelBundle.load(shipped.toString(), "serve");
+        TUint8 frames = clips.framesTensor(cpu);
+        TFloat32 audio = clips.audioTensor(cpu);
+        Result result =
+            model
+                .function(ModelSignatures.FLIP)
+                .call(Map.of(ModelSignatures.FRAMES, frames, ModelSignatures.AUDIO, audio))) {
+      float[] p = Tensors.toFloatArray(output(result, ModelSignatures.FLIP_PROBABILITY));
+      assertThat(p).hasSize(2);
+      assertThat(p[0]).isBetween(0f, 1f);
+      assertThat(p[1]).isBetween(0f, 1f);
+    }
+  }
+
+  @Test
   void shouldNotGrowResidentMemoryWhenServing200Calls() {
     try (SavedModelBundle model = SavedModelBundle.load(modelDir.toString(), "serve")) {
       SessionFunction flip = model.function(ModelSignatures.FLIP);

@@ -49,6 +49,29 @@ class SpatialAlignmentNetTest {
   }
 
   @Test
+  void shouldFeedTheInterauralPhaseToTheAudioStreamOfCpuAndPaperButNotCpuLogMel() {
+    assertThat(NetConfig.cpu().audioFeatureChannels()).isEqualTo(4);
+    assertThat(NetConfig.paper().audioFeatureChannels()).isEqualTo(4);
+    assertThat(NetConfig.tiny().audioFeatureChannels()).isEqualTo(4);
+    NetConfig logMel = NetConfig.byName("cpu-logmel");
+    assertThat(logMel.audioFeatureChannels()).isEqualTo(2);
+    // The same network otherwise, and the same PCM input contract (stereo).
+    assertThat(logMel.withName("cpu").withFrontEnd(NetConfig.cpu().frontEnd()))
+        .isEqualTo(NetConfig.cpu());
+    assertThat(NetConfig.cpu().inputAudioChannels()).isEqualTo(2);
+    try (Graph graph = new Graph()) {
+      SpatialAlignmentNet withPhase = SpatialAlignmentNet.build(Ops.create(graph), NetConfig.cpu());
+      try (Graph other = new Graph()) {
+        SpatialAlignmentNet without = SpatialAlignmentNet.build(Ops.create(other), logMel);
+        // Only the input batch norm (2 more channels) and the stem (2 x 9 x 16 more weights) grow.
+        assertThat(withPhase.parameterCount() - without.parameterCount())
+            .isEqualTo(2 * 2 + 2 * 9 * 16);
+        assertThat(withPhase.flopsPerClip()).isGreaterThan(without.flopsPerClip());
+      }
+    }
+  }
+
+  @Test
   void shouldDeriveThePapersClipGeometryWhenUsingThePaperConfig() {
     NetConfig paper = NetConfig.paper();
     assertThat(paper.framesPerClip()).isEqualTo(18);
