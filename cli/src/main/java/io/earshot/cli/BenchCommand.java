@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.io.BinaryEncoder;
@@ -249,260 +248,44 @@ final class BenchCommand implements Runnable {
     }
   }
 
-  /**
-   * The pipeline through broker and job: a backlog drained as fast as possible next to the bare
-   * model, or real-time streams for several N.
-   */
+  /** N real-time streams through broker and job; clips/s, latency, ratio to the bare model. */
   @Command(
       name = "pipeline",
       mixinStandardHelpOptions = true,
-      description = {
-        "Real time (default): N real-time streams through ingest -> Kafka -> SpatialInferenceJob,"
-            + " for each N of --sweep (or just --streams): offered and sustained clips/s, p50/p99"
-            + " end-to-end latency, whether it keeps up.",
-        "--backlog: N streams of --seconds ingested first as fast as possible, then a fresh job"
-            + " drains them from the earliest offsets: its clips/s next to the bare model's at the"
-            + " job's max batch, measured in the same process before and after, their ratio,"
-            + " the batch size achieved and where the time goes."
-      })
+      description =
+          "Feed N real-time streams through broker and job; print sustained clips/s, p50/p99"
+              + " end-to-end latency, and pipeline clips/s next to the bare model's.")
   static final class Pipeline implements Callable<Integer> {
 
-    @Option(
-        names = "--streams",
-        defaultValue = "4",
-        description = "Streams (default ${DEFAULT-VALUE}).")
+    @Option(names = "--streams", defaultValue = "4", description = "Concurrent real-time streams.")
     int streams;
 
-    @Option(
-        names = "--sweep",
-        split = ",",
-        paramLabel = "N[,N...]",
-        description = "Real-time: one row per stream count, e.g. 2,4,8,16 (overrides --streams).")
-    int[] sweep;
-
-    @Option(
-        names = "--seconds",
-        defaultValue = "30",
-        description = "Media per stream in seconds (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "30", description = "Length of each stream.")
     double seconds;
-
-    @Option(names = "--backlog", description = "Ingest first, then time the job draining it.")
-    boolean backlog;
 
     @Option(
         names = "--model",
         description = "Model directory or 'classical' (default: the shipped model).")
     String model;
 
-    @Option(
-        names = "--max-batch",
-        description = "The job's largest inference batch (default: JobConfig's, 16).")
-    Integer maxBatch;
-
-    @Option(
-        names = "--max-wait-ms",
-        description = "Longest a clip waits for its batch (default: JobConfig's, 200).")
-    Long maxWait;
-
-    @Option(
-        names = "--parallelism",
-        defaultValue = "1",
-        description = "Parallelism of the job's MiniCluster (default ${DEFAULT-VALUE}).")
-    int parallelism;
-
-    @Option(
-        names = "--rounds",
-        defaultValue = "1",
-        description =
-            "Backlog: drains of the same backlog, each by a fresh job, bare model timed between"
-                + " them; the median ratio is reported (default ${DEFAULT-VALUE}).")
-    int rounds;
-
-    @Option(
-        names = "--flink",
-        paramLabel = "KEY=VALUE",
-        description = "Extra Flink configuration for the job's MiniCluster (repeatable).")
-    Map<String, String> flink = new java.util.LinkedHashMap<>();
-
-    @Option(
-        names = "--bare-seconds",
-        defaultValue = "4",
-        description =
-            "Timing of the bare model, before and after the drain (default ${DEFAULT-VALUE}).")
-    double bareSeconds;
-
     @Override
     public Integer call() throws Exception {
-      if (streams < 1 || parallelism < 1 || rounds < 1 || !(seconds >= 4)) {
-        throw new IllegalArgumentException(
-            "--streams, --parallelism and --rounds must be >= 1 and --seconds >= 4 (clips are 3"
-                + " s)");
-      }
-      io.earshot.flink.inference.JobConfig d = io.earshot.flink.inference.JobConfig.defaults();
-      PipelineBench.Settings s =
-          new PipelineBench.Settings(
-              model != null ? model : JobCommand.defaultModel(),
-              maxBatch != null ? maxBatch : d.maxBatch(),
-              maxWait != null ? maxWait : d.maxWaitMillis(),
-              parallelism,
-              flink);
-      int cores = Runtime.getRuntime().availableProcessors();
-      if (backlog) {
-        printBacklog(PipelineBench.backlog(s, streams, seconds, bareSeconds, rounds), s, cores);
-        return 0;
-      }
-      int[] ns = sweep != null && sweep.length > 0 ? sweep : new int[] {streams};
-      for (int n : ns) {
-        if (n < 1) {
-          throw new IllegalArgumentException("--sweep values must be >= 1, got " + n);
-        }
-      }
+      String m = model != null ? model : JobCommand.defaultModel();
+      PipelineBench.Result r = PipelineBench.run(m, streams, seconds);
       System.out.printf(
-          "%nReal time: N streams of %.0f s each (generated 640x360 25 fps sample, ingested with"
-              + " realtime pacing) -> Kafka -> SpatialInferenceJob (model %s, parallelism %d,"
-              + " max-batch %d, max-wait %d ms), one job for all rows after a warm-up stream; %d"
-              + " cores; load average at start %s%n%n",
-          seconds,
-          s.model(),
-          s.parallelism(),
-          s.maxBatch(),
-          s.maxWaitMillis(),
-          cores,
-          PipelineBench.loadAverage());
-      String header =
-          String.format(
-              "%7s %9s %11s %9s %9s %9s %10s %9s %17s",
-              "streams",
-              "offered",
-              "sustained",
-              "scored",
-              "p50 ms",
-              "p99 ms",
-              "growth ms",
-              "keeps up",
-              "load average");
-      System.out.println(header);
-      List<PipelineBench.Realtime> rows =
-          PipelineBench.sweep(
-              s,
-              ns,
-              seconds,
-              r ->
-                  System.out.printf(
-                      "%7d %9.1f %11.2f %9s %9.0f %9.0f %10.0f %9s %17s%n",
-                      r.streams(),
-                      r.offered(),
-                      r.sustained(),
-                      r.scored() + "/" + r.expected(),
-                      r.p50(),
-                      r.p99(),
-                      r.growth(),
-                      r.keepsUp() ? "yes" : "no",
-                      r.load()));
-      int best = 0;
-      for (PipelineBench.Realtime r : rows) {
-        if (r.keepsUp()) {
-          best = Math.max(best, r.streams());
-        }
-      }
-      System.out.printf("%n(%s)%n", PipelineBench.REALTIME_DEFINITION);
+          "%n%d real-time streams for %.0f s through ingest -> Kafka -> SpatialInferenceJob (model %s), %d cores%n%n",
+          r.streams(), seconds, m, Runtime.getRuntime().availableProcessors());
+      System.out.printf("%-36s %12s%n", "scored clips", r.clips());
+      System.out.printf("%-36s %12.2f%n", "sustained clips/s", r.clipsPerSecond());
+      System.out.printf("%-36s %12.0f%n", "end-to-end latency p50 (ms)", r.p50());
+      System.out.printf("%-36s %12.0f%n", "end-to-end latency p99 (ms)", r.p99());
+      System.out.printf("%-36s %12.1f%n", "bare model clips/s (batch 16)", r.bareClipsPerSecond());
       System.out.printf(
-          "largest N kept in real time: %s%n", best == 0 ? "none of those tried" : best);
+          "%-36s %12.3f%n", "pipeline / bare model", r.clipsPerSecond() / r.bareClipsPerSecond());
+      System.out.println(
+          "(real-time streams offer 1 clip/s each; the ratio shows the headroom left, the latency"
+              + " counts from the newest frame or window of a clip entering ingest)");
       return 0;
-    }
-
-    private static void printBacklog(
-        List<PipelineBench.Backlog> rounds, PipelineBench.Settings s, int cores) {
-      PipelineBench.Backlog first = rounds.get(0);
-      System.out.printf(
-          "%nBacklog: %d streams x %.0f s of media ingested into Kafka first (%.1f s, not timed"
-              + " below); then, per round, a fresh SpatialInferenceJob (model %s, parallelism %d,"
-              + " max-batch %d, max-wait %d ms) drains all of it from the earliest offsets, the"
-              + " bare model at batch %d timed before and after; %d cores%n%n",
-          first.streams(),
-          first.seconds(),
-          first.ingestSeconds(),
-          s.model(),
-          s.parallelism(),
-          s.maxBatch(),
-          s.maxWaitMillis(),
-          s.maxBatch(),
-          cores);
-      System.out.printf(
-          "%5s %8s %9s %11s %15s %7s %7s %6s %9s %10s %17s%n",
-          "round",
-          "scored",
-          "drain s",
-          "pipeline/s",
-          "bare/s (b/a)",
-          "ratio",
-          "batch",
-          "cores",
-          "restarts",
-          "ckpt ok/x",
-          "load average");
-      for (PipelineBench.Backlog r : rounds) {
-        System.out.printf(
-            "%5d %8s %9.2f %11.1f %15s %7.3f %7.1f %6.2f %9.0f %10s %17s%n",
-            r.round(),
-            r.scored() + (r.noSignal() > 0 ? "+" + r.noSignal() + "ns" : ""),
-            r.drainSeconds(),
-            r.clipsPerSecond(),
-            String.format("%.0f (%.0f/%.0f)", r.bare(), r.bareBefore(), r.bareAfter()),
-            r.ratio(),
-            r.meanBatch(),
-            r.processCores(),
-            r.health().getOrDefault("numRestarts", Double.NaN),
-            String.format(
-                "%.0f/%.0f",
-                r.health().getOrDefault("numberOfCompletedCheckpoints", Double.NaN),
-                r.health().getOrDefault("numberOfFailedCheckpoints", Double.NaN)),
-            r.load());
-      }
-      List<PipelineBench.Backlog> sorted = new java.util.ArrayList<>(rounds);
-      sorted.sort(java.util.Comparator.comparingDouble(PipelineBench.Backlog::ratio));
-      PipelineBench.Backlog r = sorted.get(sorted.size() / 2);
-      System.out.printf(
-          "%nmedian round %d: pipeline %.1f clips/s, bare model %.1f clips/s at batch %d, ratio"
-              + " %.3f%n",
-          r.round(), r.clipsPerSecond(), r.bare(), s.maxBatch(), r.ratio());
-      if (r.duplicates() > 0) {
-        System.out.printf("predictions repeated after a job restart: %d%n", r.duplicates());
-      }
-      System.out.printf(
-          "streams' last clips left out (cut by the 10 s stall timer, not by data): %d%n",
-          r.endClips());
-      System.out.printf(
-          "pipeline clips/s incl. startup (from job submission): %.1f; inference call per clip"
-              + " %.2f ms vs the bare model's %.2f ms at that batch; network buffers %s%n",
-          r.scored() / r.sinceSubmitSeconds(),
-          r.scoreMillisPerClip(),
-          1000 / r.bare(),
-          r.networkBuffers());
-      System.out.printf(
-          "%nWhere the time goes in round %d (%.1f s drain; task time from the first prediction"
-              + " read back on):%n",
-          r.round(), r.drainSeconds());
-      System.out.printf("%-56s %12s %14s%n", "task", "busy ms/s", "backpressured");
-      for (Map.Entry<String, Double> e : r.busyMs().entrySet()) {
-        System.out.printf(
-            "%-56s %12.0f %14.0f%n",
-            e.getKey(),
-            e.getValue() / r.drainSeconds(),
-            r.backPressuredMs().getOrDefault(e.getKey(), 0.0) / r.drainSeconds());
-      }
-      for (Map.Entry<String, Double> e : r.jobMicros().entrySet()) {
-        System.out.printf(
-            "%-56s %12.0f%n", "  " + e.getKey(), e.getValue() / 1000 / r.drainSeconds());
-      }
-      System.out.printf(
-          "%n(%s; ratio = pipeline / mean of the bare runs before and after the round; batch ="
-              + " mean inference batch achieved; cores = this process's CPU during the drain;"
-              + " busy ms/s = a task's busy time per second of drain, 1000 = one core;"
-              + " earshot_*_micros = the job's own timers per second of drain: frame decode"
-              + " (Avro + JPEG + resize), and in inference: clip inputs, the network, the"
-              + " classical tracker, building and serialising outputs)%n",
-          PipelineBench.DRAIN_DEFINITION);
     }
   }
 
