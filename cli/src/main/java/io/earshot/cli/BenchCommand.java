@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.io.BinaryEncoder;
@@ -248,44 +249,205 @@ final class BenchCommand implements Runnable {
     }
   }
 
-  /** N real-time streams through broker and job; clips/s, latency, ratio to the bare model. */
+  /**
+   * The pipeline through broker and job: a backlog drained as fast as possible next to the bare
+   * model, or real-time streams for several N.
+   */
   @Command(
       name = "pipeline",
       mixinStandardHelpOptions = true,
-      description =
-          "Feed N real-time streams through broker and job; print sustained clips/s, p50/p99"
-              + " end-to-end latency, and pipeline clips/s next to the bare model's.")
+      description = {
+        "Real time (default): N real-time streams through ingest -> Kafka -> SpatialInferenceJob,"
+            + " for each N of --sweep (or just --streams): offered and sustained clips/s, p50/p99"
+            + " end-to-end latency, whether it keeps up.",
+        "--backlog: N streams of --seconds ingested first as fast as possible, then a fresh job"
+            + " drains them from the earliest offsets: its clips/s next to the bare model's at the"
+            + " job's max batch, measured in the same process before and after, their ratio,"
+            + " the batch size achieved and where the time goes."
+      })
   static final class Pipeline implements Callable<Integer> {
 
-    @Option(names = "--streams", defaultValue = "4", description = "Concurrent real-time streams.")
+    @Option(
+        names = "--streams",
+        defaultValue = "4",
+        description = "Streams (default ${DEFAULT-VALUE}).")
     int streams;
 
-    @Option(names = "--seconds", defaultValue = "30", description = "Length of each stream.")
+    @Option(
+        names = "--sweep",
+        split = ",",
+        paramLabel = "N[,N...]",
+        description = "Real-time: one row per stream count, e.g. 2,4,8,16 (overrides --streams).")
+    int[] sweep;
+
+    @Option(
+        names = "--seconds",
+        defaultValue = "30",
+        description = "Media per stream in seconds (default ${DEFAULT-VALUE}).")
     double seconds;
+
+    @Option(names = "--backlog", description = "Ingest first, then time the job draining it.")
+    boolean backlog;
 
     @Option(
         names = "--model",
         description = "Model directory or 'classical' (default: the shipped model).")
     String model;
 
+    @Option(
+        names = "--max-batch",
+        description = "The job's largest inference batch (default: JobConfig's, 16).")
+    Integer maxBatch;
+
+    @Option(
+        names = "--max-wait-ms",
+        description = "Longest a clip waits for its batch (default: JobConfig's, 200).")
+    Long maxWait;
+
+    @Option(
+        names = "--parallelism",
+        defaultValue = "1",
+        description = "Parallelism of the job's MiniCluster (default ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(
+        names = "--bare-seconds",
+        defaultValue = "4",
+        description =
+            "Timing of the bare model, before and after the drain (default ${DEFAULT-VALUE}).")
+    double bareSeconds;
+
     @Override
     public Integer call() throws Exception {
-      String m = model != null ? model : JobCommand.defaultModel();
-      PipelineBench.Result r = PipelineBench.run(m, streams, seconds);
+      if (streams < 1 || parallelism < 1 || !(seconds >= 4)) {
+        throw new IllegalArgumentException(
+            "--streams and --parallelism must be >= 1 and --seconds >= 4 (clips are 3 s)");
+      }
+      io.earshot.flink.inference.JobConfig d = io.earshot.flink.inference.JobConfig.defaults();
+      PipelineBench.Settings s =
+          new PipelineBench.Settings(
+              model != null ? model : JobCommand.defaultModel(),
+              maxBatch != null ? maxBatch : d.maxBatch(),
+              maxWait != null ? maxWait : d.maxWaitMillis(),
+              parallelism);
+      int cores = Runtime.getRuntime().availableProcessors();
+      if (backlog) {
+        printBacklog(PipelineBench.backlog(s, streams, seconds, bareSeconds), s, cores);
+        return 0;
+      }
+      int[] ns = sweep != null && sweep.length > 0 ? sweep : new int[] {streams};
+      for (int n : ns) {
+        if (n < 1) {
+          throw new IllegalArgumentException("--sweep values must be >= 1, got " + n);
+        }
+      }
       System.out.printf(
-          "%n%d real-time streams for %.0f s through ingest -> Kafka -> SpatialInferenceJob (model %s), %d cores%n%n",
-          r.streams(), seconds, m, Runtime.getRuntime().availableProcessors());
-      System.out.printf("%-36s %12s%n", "scored clips", r.clips());
-      System.out.printf("%-36s %12.2f%n", "sustained clips/s", r.clipsPerSecond());
-      System.out.printf("%-36s %12.0f%n", "end-to-end latency p50 (ms)", r.p50());
-      System.out.printf("%-36s %12.0f%n", "end-to-end latency p99 (ms)", r.p99());
-      System.out.printf("%-36s %12.1f%n", "bare model clips/s (batch 16)", r.bareClipsPerSecond());
+          "%nReal time: N streams of %.0f s each (generated 640x360 25 fps sample, ingested with"
+              + " realtime pacing) -> Kafka -> SpatialInferenceJob (model %s, parallelism %d,"
+              + " max-batch %d, max-wait %d ms), one job for all rows after a warm-up stream; %d"
+              + " cores; load average at start %s%n%n",
+          seconds,
+          s.model(),
+          s.parallelism(),
+          s.maxBatch(),
+          s.maxWaitMillis(),
+          cores,
+          PipelineBench.loadAverage());
+      String header =
+          String.format(
+              "%7s %9s %11s %9s %9s %9s %10s %9s %17s",
+              "streams",
+              "offered",
+              "sustained",
+              "scored",
+              "p50 ms",
+              "p99 ms",
+              "growth ms",
+              "keeps up",
+              "load average");
+      System.out.println(header);
+      List<PipelineBench.Realtime> rows =
+          PipelineBench.sweep(
+              s,
+              ns,
+              seconds,
+              r ->
+                  System.out.printf(
+                      "%7d %9.1f %11.2f %9s %9.0f %9.0f %10.0f %9s %17s%n",
+                      r.streams(),
+                      r.offered(),
+                      r.sustained(),
+                      r.scored() + "/" + r.expected(),
+                      r.p50(),
+                      r.p99(),
+                      r.growth(),
+                      r.keepsUp() ? "yes" : "no",
+                      r.load()));
+      int best = 0;
+      for (PipelineBench.Realtime r : rows) {
+        if (r.keepsUp()) {
+          best = Math.max(best, r.streams());
+        }
+      }
+      System.out.printf("%n(%s)%n", PipelineBench.REALTIME_DEFINITION);
       System.out.printf(
-          "%-36s %12.3f%n", "pipeline / bare model", r.clipsPerSecond() / r.bareClipsPerSecond());
-      System.out.println(
-          "(real-time streams offer 1 clip/s each; the ratio shows the headroom left, the latency"
-              + " counts from the newest frame or window of a clip entering ingest)");
+          "largest N kept in real time: %s%n", best == 0 ? "none of those tried" : best);
       return 0;
+    }
+
+    private static void printBacklog(PipelineBench.Backlog r, PipelineBench.Settings s, int cores) {
+      System.out.printf(
+          "%nBacklog: %d streams x %.0f s of media ingested into Kafka first (%.1f s, not timed"
+              + " below), then a fresh SpatialInferenceJob (model %s, parallelism %d, max-batch %d,"
+              + " max-wait %d ms) drains them from the earliest offsets; %d cores%n%n",
+          r.streams(),
+          r.seconds(),
+          r.ingestSeconds(),
+          s.model(),
+          s.parallelism(),
+          s.maxBatch(),
+          s.maxWaitMillis(),
+          cores);
+      String f = "%-52s %14s%n";
+      System.out.printf(f, "scored clips (no-signal)", r.scored() + " (" + r.noSignal() + ")");
+      System.out.printf(f, "drain time (s)", String.format("%.2f", r.drainSeconds()));
+      System.out.printf(f, "pipeline clips/s", String.format("%.1f", r.clipsPerSecond()));
+      System.out.printf(
+          f,
+          "pipeline clips/s incl. startup",
+          String.format("%.1f", r.scored() / r.sinceSubmitSeconds()));
+      System.out.printf(
+          f,
+          "bare model clips/s, batch " + s.maxBatch() + " (before/after)",
+          String.format("%.1f (%.0f/%.0f)", r.bare(), r.bareBefore(), r.bareAfter()));
+      System.out.printf(
+          f, "pipeline / bare model", String.format("%.3f", r.clipsPerSecond() / r.bare()));
+      System.out.printf(
+          f, "achieved inference batch (mean per batch)", String.format("%.1f", r.meanBatch()));
+      System.out.printf(
+          f, "inference call per clip (ms)", String.format("%.2f", r.scoreMillisPerClip()));
+      System.out.printf(
+          f, "model alone per clip at that batch (ms)", String.format("%.2f", 1000 / r.bare()));
+      System.out.printf("%nWhere the time goes during the drain (%.1f s):%n", r.drainSeconds());
+      System.out.printf("%-60s %12s %16s%n", "task", "busy ms/s", "backpressured");
+      for (Map.Entry<String, Double> e : r.busyMs().entrySet()) {
+        System.out.printf(
+            "%-60s %12.0f %16.0f%n",
+            e.getKey(),
+            e.getValue() / r.drainSeconds(),
+            r.backPressuredMs().getOrDefault(e.getKey(), 0.0) / r.drainSeconds());
+      }
+      for (Map.Entry<String, Double> e : r.jobMicros().entrySet()) {
+        System.out.printf(
+            "%-60s %12.0f%n",
+            "  " + e.getKey() + " (job metric)", e.getValue() / 1000 / r.drainSeconds());
+      }
+      System.out.printf(
+          "%n(%s; busy ms/s = a task's busy time over the drain time, 1000 = one core; the"
+              + " 'inference call' is the job's score() per clip: JPEG decode, resize, model and"
+              + " classical tracking)%n",
+          PipelineBench.DRAIN_DEFINITION);
+      System.out.printf("load average before/after: %s / %s%n", r.loadBefore(), r.loadAfter());
     }
   }
 

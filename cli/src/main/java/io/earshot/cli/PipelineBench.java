@@ -14,17 +14,20 @@ import io.earshot.stack.LocalStack;
 import io.earshot.training.bench.ModelBenchmark;
 import io.earshot.training.model.NetConfig;
 import io.earshot.training.release.ModelFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -33,97 +36,393 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Pipeline benchmark: N real-time streams through ingest, the broker and the job, measured end to
- * end, next to the bare model's throughput in the same process.
+ * Pipeline benchmarks through the embedded broker and the {@link SpatialInferenceJob}, next to the
+ * bare model measured in the same process.
+ *
+ * <ul>
+ *   <li>{@link #backlog}: N streams ingested into the broker first, as fast as possible; then a
+ *       fresh job drains them from the earliest offsets. Its clips/s against the bare model's at
+ *       the job's batch size says how much of the model's capacity the pipeline delivers.
+ *   <li>{@link #sweep}: N real-time streams at a time, for several N, through one job: offered and
+ *       sustained clips/s, end-to-end latency, and whether the machine keeps up.
+ * </ul>
  */
 final class PipelineBench {
 
-  record Result(
+  /** Job settings the benchmark varies. */
+  record Settings(String model, int maxBatch, long maxWaitMillis, int parallelism) {}
+
+  /** Outcome of a backlog drain. */
+  record Backlog(
       int streams,
       double seconds,
-      int clips,
-      double clipsPerSecond,
+      double ingestSeconds,
+      int scored,
+      int noSignal,
+      double drainSeconds,
+      double sinceSubmitSeconds,
+      double bareBefore,
+      double bareAfter,
+      double meanBatch,
+      double scoreMillisPerClip,
+      Map<String, Double> busyMs,
+      Map<String, Double> backPressuredMs,
+      Map<String, Double> jobMicros,
+      String loadBefore,
+      String loadAfter) {
+
+    /** Scored clips / (last inference end - first inference start). */
+    double clipsPerSecond() {
+      return scored / drainSeconds;
+    }
+
+    double bare() {
+      return (bareBefore + bareAfter) / 2;
+    }
+  }
+
+  /** One real-time row. */
+  record Realtime(
+      int streams,
+      double offered,
+      int scored,
+      int expected,
+      int noSignal,
+      double sustained,
       double p50,
       double p99,
-      double bareClipsPerSecond) {}
+      double firstQuarterP50,
+      double lastQuarterP50,
+      String load) {
+
+    double growth() {
+      return lastQuarterP50 - firstQuarterP50;
+    }
+
+    /** Sustained at least 95 % of offered, p99 under 2 s, median latency not growing by 0.5 s. */
+    boolean keepsUp() {
+      return scored > 0 && sustained >= 0.95 * offered && p99 < 2000 && growth() < 500;
+    }
+  }
+
+  static final String DRAIN_DEFINITION =
+      "pipeline clips/s = scored clips / (last batch's inference end - first batch's inference"
+          + " start), both stamped by the job on each prediction: the drain rate once the job"
+          + " runs, excluding job start and model load (the 'incl. startup' row counts from job"
+          + " submission instead)";
+
+  static final String REALTIME_DEFINITION =
+      "offered = streams / hop; sustained = scored clips / (last - first inference end + hop);"
+          + " latency = inference end - newest input of the clip entering ingest; keeps up ="
+          + " sustained >= 95 % of offered, p99 < 2 s and the median latency of the last quarter"
+          + " of the run < that of the first quarter + 0.5 s";
 
   private PipelineBench() {}
 
-  static Result run(String model, int streams, double seconds) throws Exception {
-    Path dir = Files.createTempDirectory("earshot-bench-pipeline-");
-    Path sample = SampleVideo.write(dir.resolve("sample.mp4"), seconds + 4, -1, 3);
+  /** Ingests {@code streams} x {@code seconds} first, then times a fresh job draining them. */
+  static Backlog backlog(Settings s, int streams, double seconds, double bareSeconds)
+      throws Exception {
+    Path dir = Files.createTempDirectory("earshot-bench-backlog-");
+    Path sample = SampleVideo.write(dir.resolve("sample.mp4"), seconds, -1, 3);
     try (LocalStack stack = LocalStack.startEphemeral()) {
       String run = UUID.randomUUID().toString().substring(0, 8);
-      JobConfig config =
-          JobConfig.defaults()
-              .withModel(model)
-              .withStack(stack.bootstrapServers(), stack.registryUrl(), "bench-" + run, false);
-      StreamExecutionEnvironment env =
-          StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
-      env.enableCheckpointing(1000);
-      SpatialInferenceJob.defineWorkflow(env, config, SpatialInferenceJob.clipSpec(config));
-      JobClient job = env.executeAsync("bench-pipeline");
-      ExecutorService pool = Executors.newFixedThreadPool(streams);
+      String prefix = "backlog-" + run + "-";
+      long ingestStart = System.nanoTime();
+      int threads = Math.min(streams, Runtime.getRuntime().availableProcessors());
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
       try {
         List<Future<?>> ingests = new ArrayList<>();
-        long start = System.currentTimeMillis();
         for (int i = 0; i < streams; i++) {
-          String stream = "bench-" + run + "-" + i;
-          ingests.add(
-              pool.submit(
-                  () -> {
-                    try (KafkaIngestSink sink =
-                        new KafkaIngestSink(stack.bootstrapServers(), stack.registryUrl())) {
-                      new MediaIngestor(
-                              IngestOptions.defaults(sample.toString(), stream).withRealtime(true),
-                              sink,
-                              p -> {})
-                          .run();
-                    }
-                    return null;
-                  }));
+          String stream = prefix + i;
+          ingests.add(pool.submit(() -> ingest(stack, sample, stream, false)));
         }
         for (Future<?> f : ingests) {
           f.get();
         }
-        long[] lastArrival = {start};
-        List<ClipPrediction> predictions =
-            collect(stack, "bench-" + run, Integer.MAX_VALUE, Duration.ofSeconds(10), lastArrival);
-        // Sustained rate over the span the streams ran, up to the last prediction.
-        double wall = (lastArrival[0] - start) / 1000.0;
-        List<Double> latencies = new ArrayList<>();
-        for (ClipPrediction p : predictions) {
-          if (p.getStatus() == PredictionStatus.SCORED) {
-            latencies.add(
-                (double)
-                    (p.getInferenceEndMillis().toEpochMilli()
-                        - p.getNewestIngestTimeMillis().toEpochMilli()));
-          }
-        }
-        latencies.sort(Double::compare);
-        double bare;
-        if ("classical".equals(model)) {
-          bare = Double.NaN;
-        } else {
-          NetConfig net = NetConfig.byName(ModelFiles.verify(Path.of(model), null).config());
-          bare =
-              ModelBenchmark.model(Path.of(model), net, new int[] {16}, 3).get(0).clipsPerSecond();
-        }
-        return new Result(
-            streams,
-            wall,
-            latencies.size(),
-            latencies.size() / wall,
-            percentile(latencies, 0.5),
-            percentile(latencies, 0.99),
-            bare);
       } finally {
         pool.shutdownNow();
+      }
+      double ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
+      String loadBefore = loadAverage();
+      double bareBefore = bare(s.model(), s.maxBatch(), bareSeconds);
+
+      BenchMetrics.clear();
+      StreamExecutionEnvironment env = environment(s);
+      SpatialInferenceJob.defineWorkflow(
+          env, jobConfig(s, stack, "bench-" + run), SpatialInferenceJob.clipSpec(jobConfig(s)));
+      long submit = System.currentTimeMillis();
+      JobClient job = env.executeAsync("bench-pipeline-backlog");
+      List<ClipPrediction> predictions;
+      Map<String, Double> busy;
+      Map<String, Double> backPressured;
+      Map<String, Double> jobMicros = new java.util.TreeMap<>();
+      try {
+        int likely = streams * Math.max(1, (int) Math.floor(seconds - 3));
+        predictions = collect(stack, prefix, likely, Duration.ofSeconds(15));
+        busy = BenchMetrics.values("accumulateBusyTimeMs");
+        backPressured = BenchMetrics.values("accumulateBackPressuredTimeMs");
+        for (String m :
+            List.of(
+                "earshot_decode_micros",
+                "earshot_assembly_micros",
+                "earshot_prepare_micros",
+                "earshot_model_micros",
+                "earshot_classical_micros",
+                "earshot_serialize_micros")) {
+          double v = BenchMetrics.total(m);
+          if (v > 0) {
+            jobMicros.put(m, v);
+          }
+        }
+      } finally {
+        job.cancel().get();
+      }
+      double bareAfter = bare(s.model(), s.maxBatch(), bareSeconds);
+      String loadAfter = loadAverage();
+
+      dump(predictions);
+      List<ClipPrediction> scored = scored(predictions);
+      if (scored.isEmpty()) {
+        throw new IllegalStateException(
+            "the job scored no clip of the backlog ("
+                + predictions.size()
+                + " predictions, all no-signal)");
+      }
+      long first =
+          scored.stream()
+              .mapToLong(p -> p.getInferenceStartMillis().toEpochMilli())
+              .min()
+              .orElseThrow();
+      long last =
+          scored.stream()
+              .mapToLong(p -> p.getInferenceEndMillis().toEpochMilli())
+              .max()
+              .orElseThrow();
+      double batches = 0;
+      double scoreMillis = 0;
+      for (ClipPrediction p : scored) {
+        int b = Math.max(1, p.getBatchSize());
+        batches += 1.0 / b;
+        scoreMillis +=
+            (p.getInferenceEndMillis().toEpochMilli() - p.getInferenceStartMillis().toEpochMilli())
+                / (double) b;
+      }
+      return new Backlog(
+          streams,
+          seconds,
+          ingestSeconds,
+          scored.size(),
+          predictions.size() - scored.size(),
+          Math.max(1, last - first) / 1000.0,
+          (last - submit) / 1000.0,
+          bareBefore,
+          bareAfter,
+          scored.size() / batches,
+          scoreMillis / scored.size(),
+          busy,
+          backPressured,
+          jobMicros,
+          loadBefore,
+          loadAfter);
+    } finally {
+      Files.deleteIfExists(sample);
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  /**
+   * One job on one stack; for each N in {@code sweep}, N real-time streams of {@code seconds} each
+   * under new stream ids, one row per N.
+   */
+  static List<Realtime> sweep(
+      Settings s, int[] sweep, double seconds, java.util.function.Consumer<Realtime> onRow)
+      throws Exception {
+    Path dir = Files.createTempDirectory("earshot-bench-pipeline-");
+    Path sample = SampleVideo.write(dir.resolve("sample.mp4"), seconds, -1, 3);
+    List<Realtime> rows = new ArrayList<>();
+    try (LocalStack stack = LocalStack.startEphemeral()) {
+      String run = UUID.randomUUID().toString().substring(0, 8);
+      BenchMetrics.clear();
+      StreamExecutionEnvironment env = environment(s);
+      SpatialInferenceJob.defineWorkflow(
+          env, jobConfig(s, stack, "bench-" + run), SpatialInferenceJob.clipSpec(jobConfig(s)));
+      JobClient job = env.executeAsync("bench-pipeline-realtime");
+      try {
+        // Warm-up: one stream as fast as possible, read back, so model load and JIT are done.
+        String warm = "warm-" + run + "-0";
+        ingest(stack, sample, warm, false);
+        collect(stack, warm, Math.max(1, (int) Math.floor(seconds - 3)), Duration.ofSeconds(20));
+        for (int n : sweep) {
+          rows.add(realtimeRow(stack, sample, "rt-" + run + "-n" + n + "-", n, seconds, s));
+          onRow.accept(rows.get(rows.size() - 1));
+        }
+      } finally {
         job.cancel().get();
       }
     } finally {
       Files.deleteIfExists(sample);
       Files.deleteIfExists(dir);
+    }
+    return rows;
+  }
+
+  private static Realtime realtimeRow(
+      LocalStack stack, Path sample, String prefix, int streams, double seconds, Settings s)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(streams);
+    try {
+      List<Future<?>> ingests = new ArrayList<>();
+      for (int i = 0; i < streams; i++) {
+        String stream = prefix + i;
+        ingests.add(pool.submit(() -> ingest(stack, sample, stream, true)));
+      }
+      for (Future<?> f : ingests) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    String load = loadAverage();
+    int expected = streams * Math.max(1, (int) Math.floor(seconds - 2));
+    List<ClipPrediction> predictions = collect(stack, prefix, expected, Duration.ofSeconds(10));
+    List<ClipPrediction> scored = scored(predictions);
+    scored.sort(Comparator.comparingLong(p -> p.getInferenceEndMillis().toEpochMilli()));
+    double hop = JobConfig.defaults().hopSeconds();
+    double sustained = Double.NaN;
+    List<Double> latencies = new ArrayList<>();
+    for (ClipPrediction p : scored) {
+      latencies.add(latency(p));
+    }
+    double firstQuarter = Double.NaN;
+    double lastQuarter = Double.NaN;
+    if (!scored.isEmpty()) {
+      long first = scored.get(0).getInferenceEndMillis().toEpochMilli();
+      long last = scored.get(scored.size() - 1).getInferenceEndMillis().toEpochMilli();
+      sustained = scored.size() / ((last - first) / 1000.0 + hop);
+      int q = Math.max(1, scored.size() / 4);
+      firstQuarter = median(latencies.subList(0, q));
+      lastQuarter = median(latencies.subList(latencies.size() - q, latencies.size()));
+    }
+    List<Double> sorted = new ArrayList<>(latencies);
+    sorted.sort(Double::compare);
+    return new Realtime(
+        streams,
+        streams / hop,
+        scored.size(),
+        expected,
+        predictions.size() - scored.size(),
+        sustained,
+        percentile(sorted, 0.5),
+        percentile(sorted, 0.99),
+        firstQuarter,
+        lastQuarter,
+        load);
+  }
+
+  /** With -Dearshot.bench.dump=FILE, writes every prediction as CSV (for looking into a run). */
+  private static void dump(List<ClipPrediction> predictions) throws IOException {
+    String file = System.getProperty("earshot.bench.dump");
+    if (file == null) {
+      return;
+    }
+    StringBuilder b =
+        new StringBuilder("stream,clip_start_us,status,reason,newest_ingest,start,end,batch\n");
+    for (ClipPrediction p : predictions) {
+      b.append(p.getStreamId())
+          .append(',')
+          .append(p.getClipStartMicros())
+          .append(',')
+          .append(p.getStatus())
+          .append(',')
+          .append(p.getReason() == null ? "" : p.getReason().replace(',', ';'))
+          .append(',')
+          .append(p.getNewestIngestTimeMillis().toEpochMilli())
+          .append(',')
+          .append(p.getInferenceStartMillis().toEpochMilli())
+          .append(',')
+          .append(p.getInferenceEndMillis().toEpochMilli())
+          .append(',')
+          .append(p.getBatchSize())
+          .append('\n');
+    }
+    Files.writeString(Path.of(file), b.toString());
+  }
+
+  private static double latency(ClipPrediction p) {
+    return p.getInferenceEndMillis().toEpochMilli() - p.getNewestIngestTimeMillis().toEpochMilli();
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(Double::compare);
+    return percentile(sorted, 0.5);
+  }
+
+  private static List<ClipPrediction> scored(List<ClipPrediction> predictions) {
+    List<ClipPrediction> out = new ArrayList<>();
+    for (ClipPrediction p : predictions) {
+      if (p.getStatus() == PredictionStatus.SCORED) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  private static Void ingest(LocalStack stack, Path sample, String stream, boolean realtime) {
+    try (KafkaIngestSink sink =
+        new KafkaIngestSink(stack.bootstrapServers(), stack.registryUrl())) {
+      new MediaIngestor(
+              IngestOptions.defaults(sample.toString(), stream).withRealtime(realtime),
+              sink,
+              p -> {})
+          .run();
+    }
+    return null;
+  }
+
+  private static StreamExecutionEnvironment environment(Settings s) {
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(
+            s.parallelism(), BenchMetrics.configuration());
+    env.enableCheckpointing(1000, CheckpointingMode.EXACTLY_ONCE);
+    return env;
+  }
+
+  private static JobConfig jobConfig(Settings s) {
+    return JobConfig.defaults().withModel(s.model());
+  }
+
+  private static JobConfig jobConfig(Settings s, LocalStack stack, String group) {
+    return JobConfig.from(
+        new String[] {
+          "--bootstrap-servers", stack.bootstrapServers(),
+          "--registry-url", stack.registryUrl(),
+          "--model", s.model(),
+          "--max-batch", String.valueOf(s.maxBatch()),
+          "--max-wait-ms", String.valueOf(s.maxWaitMillis()),
+          "--group-id", group,
+          "--transactional-id-prefix", group
+        });
+  }
+
+  /** Bare model clips/s at {@code batch}, in this process; NaN for the classical detector. */
+  static double bare(String model, int batch, double seconds) {
+    if ("classical".equals(model)) {
+      return Double.NaN;
+    }
+    NetConfig net = NetConfig.byName(ModelFiles.verify(Path.of(model), null).config());
+    return ModelBenchmark.model(Path.of(model), net, new int[] {batch}, seconds)
+        .get(0)
+        .clipsPerSecond();
+  }
+
+  /** The 1, 5 and 15 minute load averages (Linux), as {@code uptime} prints them. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + ", " + f[1] + ", " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "n/a";
     }
   }
 
@@ -134,8 +433,12 @@ final class PipelineBench {
     return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(q * (sorted.size() - 1) + 0.5)));
   }
 
+  /**
+   * Predictions keyed with {@code prefix}, read committed from the earliest offset, until {@code
+   * likely} have arrived and none for 3 s, or none for {@code quietTimeout} (60 s for the first).
+   */
   private static List<ClipPrediction> collect(
-      LocalStack stack, String prefix, int expected, Duration quietTimeout, long[] lastArrival) {
+      LocalStack stack, String prefix, int likely, Duration quietTimeout) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-read-" + UUID.randomUUID());
@@ -150,12 +453,18 @@ final class PipelineBench {
                 new SchemaRegistryClient(stack.registryUrl()), ClipPrediction.class))) {
       c.subscribe(List.of(Topics.PREDICTIONS));
       long last = System.nanoTime();
-      while (System.nanoTime() - last < quietTimeout.toNanos() && out.size() < expected) {
-        for (ConsumerRecord<String, ClipPrediction> r : c.poll(Duration.ofMillis(300))) {
+      while (true) {
+        long quiet =
+            out.isEmpty()
+                ? Math.max(60_000_000_000L, quietTimeout.toNanos())
+                : out.size() >= likely ? 3_000_000_000L : quietTimeout.toNanos();
+        if (System.nanoTime() - last >= quiet) {
+          break;
+        }
+        for (ConsumerRecord<String, ClipPrediction> r : c.poll(Duration.ofMillis(200))) {
           if (r.key() != null && r.key().startsWith(prefix)) {
             out.add(r.value());
             last = System.nanoTime();
-            lastArrival[0] = System.currentTimeMillis();
           }
         }
       }
