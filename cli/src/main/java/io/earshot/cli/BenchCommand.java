@@ -410,6 +410,17 @@ final class BenchCommand implements Runnable {
           cores);
       String f = "%-52s %14s%n";
       System.out.printf(f, "scored clips (no-signal)", r.scored() + " (" + r.noSignal() + ")");
+      System.out.printf(
+          f,
+          "job restarts, checkpoints done/failed",
+          String.format(
+              "%.0f, %.0f/%.0f",
+              r.health().getOrDefault("numRestarts", Double.NaN),
+              r.health().getOrDefault("numberOfCompletedCheckpoints", Double.NaN),
+              r.health().getOrDefault("numberOfFailedCheckpoints", Double.NaN)));
+      if (r.duplicates() > 0) {
+        System.out.printf(f, "predictions repeated after a restart", r.duplicates());
+      }
       System.out.printf(f, "drain time (s)", String.format("%.2f", r.drainSeconds()));
       System.out.printf(f, "pipeline clips/s", String.format("%.1f", r.clipsPerSecond()));
       System.out.printf(
@@ -428,7 +439,10 @@ final class BenchCommand implements Runnable {
           f, "inference call per clip (ms)", String.format("%.2f", r.scoreMillisPerClip()));
       System.out.printf(
           f, "model alone per clip at that batch (ms)", String.format("%.2f", 1000 / r.bare()));
-      System.out.printf("%nWhere the time goes during the drain (%.1f s):%n", r.drainSeconds());
+      System.out.printf(
+          "%nWhere the time goes during the drain (%.1f s; task time from the first prediction"
+              + " read back on):%n",
+          r.drainSeconds());
       System.out.printf("%-60s %12s %16s%n", "task", "busy ms/s", "backpressured");
       for (Map.Entry<String, Double> e : r.busyMs().entrySet()) {
         System.out.printf(

@@ -55,6 +55,15 @@ public final class BenchMetrics implements MetricReporterFactory {
     return out;
   }
 
+  /** Names of every metric seen. */
+  static java.util.Set<String> names() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (String k : METRICS.keySet()) {
+      out.add(k.substring(k.lastIndexOf('|') + 1));
+    }
+    return out;
+  }
+
   /** Sum over every task or operator of {@link #values(String)}. */
   static double total(String name) {
     return values(name).values().stream().mapToDouble(Double::doubleValue).sum();
