@@ -153,7 +153,9 @@ final class PipelineBench {
       BenchMetrics.clear();
       StreamExecutionEnvironment env = environment(s);
       SpatialInferenceJob.defineWorkflow(
-          env, jobConfig(s, stack, "bench-" + run), SpatialInferenceJob.clipSpec(jobConfig(s)));
+          env,
+          jobConfig(s, stack, "bench-" + run, dir),
+          SpatialInferenceJob.clipSpec(jobConfig(s)));
       long submit = System.currentTimeMillis();
       JobClient job = env.executeAsync("bench-pipeline-backlog");
       List<ClipPrediction> predictions;
@@ -241,8 +243,7 @@ final class PipelineBench {
           loadBefore,
           loadAfter);
     } finally {
-      Files.deleteIfExists(sample);
-      Files.deleteIfExists(dir);
+      deleteTree(dir);
     }
   }
 
@@ -261,7 +262,9 @@ final class PipelineBench {
       BenchMetrics.clear();
       StreamExecutionEnvironment env = environment(s);
       SpatialInferenceJob.defineWorkflow(
-          env, jobConfig(s, stack, "bench-" + run), SpatialInferenceJob.clipSpec(jobConfig(s)));
+          env,
+          jobConfig(s, stack, "bench-" + run, dir),
+          SpatialInferenceJob.clipSpec(jobConfig(s)));
       JobClient job = env.executeAsync("bench-pipeline-realtime");
       try {
         // Warm-up: one stream as fast as possible, read back, so model load and JIT are done.
@@ -276,8 +279,7 @@ final class PipelineBench {
         job.cancel().get();
       }
     } finally {
-      Files.deleteIfExists(sample);
-      Files.deleteIfExists(dir);
+      deleteTree(dir);
     }
     return rows;
   }
@@ -419,7 +421,7 @@ final class PipelineBench {
     return JobConfig.defaults().withModel(s.model());
   }
 
-  private static JobConfig jobConfig(Settings s, LocalStack stack, String group) {
+  private static JobConfig jobConfig(Settings s, LocalStack stack, String group, Path dir) {
     return JobConfig.from(
         new String[] {
           "--bootstrap-servers", stack.bootstrapServers(),
@@ -428,7 +430,8 @@ final class PipelineBench {
           "--max-batch", String.valueOf(s.maxBatch()),
           "--max-wait-ms", String.valueOf(s.maxWaitMillis()),
           "--group-id", group,
-          "--transactional-id-prefix", group
+          "--transactional-id-prefix", group,
+          "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString()
         });
   }
 
@@ -441,6 +444,17 @@ final class PipelineBench {
     return ModelBenchmark.model(Path.of(model), net, new int[] {batch}, seconds)
         .get(0)
         .clipsPerSecond();
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   /** The 1, 5 and 15 minute load averages (Linux), as {@code uptime} prints them. */

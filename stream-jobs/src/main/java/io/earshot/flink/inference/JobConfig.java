@@ -17,6 +17,10 @@ import java.util.Map;
  * @param stallSeconds how long one medium may be absent while the other arrives before the clips it
  *     misses become no-signal
  * @param checkpointMillis checkpoint interval (exactly-once commits happen on checkpoints)
+ * @param checkpointDir where checkpoints are written (a file system URI: a shared, durable one on a
+ *     cluster). Not the JobManager's memory: its 5 MB limit on a subtask's state is reached by the
+ *     clip assembly's buffers of about ten live streams, or of a few streams read from a backlog,
+ *     and every checkpoint then fails and restarts the job
  * @param groupId consumer group of the sources
  * @param transactionalIdPrefix prefix of the sinks' transactional ids
  * @param bounded stop at the offsets present at start (tests, backfills)
@@ -30,6 +34,7 @@ public record JobConfig(
     long maxWaitMillis,
     double stallSeconds,
     long checkpointMillis,
+    String checkpointDir,
     String groupId,
     String transactionalIdPrefix,
     boolean bounded)
@@ -45,6 +50,9 @@ public record JobConfig(
     if (maxWaitMillis < 0) {
       throw new IllegalArgumentException("--max-wait-ms must be >= 0");
     }
+    if (checkpointDir == null || checkpointDir.isBlank()) {
+      throw new IllegalArgumentException("--checkpoint-dir must be a directory URI");
+    }
   }
 
   public static JobConfig defaults() {
@@ -57,6 +65,9 @@ public record JobConfig(
         200,
         10.0,
         5_000,
+        java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "earshot-checkpoints")
+            .toUri()
+            .toString(),
         "earshot-spatial-inference",
         "earshot-spatial-inference",
         false);
@@ -82,6 +93,7 @@ public record JobConfig(
             Long.parseLong(m.getOrDefault("max-wait-ms", String.valueOf(d.maxWaitMillis()))),
             Double.parseDouble(m.getOrDefault("stall-seconds", String.valueOf(d.stallSeconds()))),
             Long.parseLong(m.getOrDefault("checkpoint-ms", String.valueOf(d.checkpointMillis()))),
+            m.getOrDefault("checkpoint-dir", d.checkpointDir()),
             m.getOrDefault("group-id", d.groupId()),
             m.getOrDefault("transactional-id-prefix", d.transactionalIdPrefix()),
             Boolean.parseBoolean(m.getOrDefault("bounded", String.valueOf(d.bounded()))));
@@ -96,6 +108,7 @@ public record JobConfig(
                 "max-wait-ms",
                 "stall-seconds",
                 "checkpoint-ms",
+                "checkpoint-dir",
                 "group-id",
                 "transactional-id-prefix",
                 "bounded"));
@@ -115,6 +128,7 @@ public record JobConfig(
         maxWaitMillis,
         stallSeconds,
         checkpointMillis,
+        checkpointDir,
         groupId,
         transactionalIdPrefix,
         bounded);
@@ -130,6 +144,7 @@ public record JobConfig(
         maxWaitMillis,
         stallSeconds,
         checkpointMillis,
+        checkpointDir,
         group,
         group,
         isBounded);

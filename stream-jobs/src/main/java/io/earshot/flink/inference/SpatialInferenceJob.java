@@ -6,6 +6,8 @@ import io.earshot.training.data.ClipSpec;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -99,6 +101,7 @@ public final class SpatialInferenceJob {
       JobConfig config,
       ClipSpec spec,
       org.apache.flink.api.common.functions.MapFunction<ClipJob, ClipJob> beforeInference) {
+    env.configure(checkpointStorage(config));
     DataStream<KafkaBytes> raw =
         env.fromSource(
                 source(config),
@@ -146,6 +149,18 @@ public final class SpatialInferenceJob {
         .sinkTo(sink(config))
         .uid(SINK_UID)
         .name("kafka-sink");
+  }
+
+  /**
+   * Checkpoints go to {@link JobConfig#checkpointDir()}, never to the JobManager's memory: that
+   * storage fails a checkpoint whose subtask state passes 5 MB (the clip assembly's buffers of
+   * about ten live streams), and each failed checkpoint restarts the job.
+   */
+  public static Configuration checkpointStorage(JobConfig config) {
+    Configuration c = new Configuration();
+    c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir());
+    return c;
   }
 
   /** Builds the environment with checkpointing for exactly-once output. */
