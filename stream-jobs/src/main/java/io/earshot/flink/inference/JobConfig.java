@@ -65,9 +65,11 @@ public record JobConfig(
         200,
         10.0,
         5_000,
+        // Path.toUri ends in '/' only when the directory exists: strip it, same value either way.
         java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "earshot-checkpoints")
             .toUri()
-            .toString(),
+            .toString()
+            .replaceAll("/$", ""),
         "earshot-spatial-inference",
         "earshot-spatial-inference",
         false);

@@ -15,7 +15,7 @@ class JobConfigTest {
 
     Configuration storage = SpatialInferenceJob.checkpointStorage(config);
 
-    assertThat(config.checkpointDir()).startsWith("file:/").endsWith("earshot-checkpoints/");
+    assertThat(config.checkpointDir()).startsWith("file:/").endsWith("/earshot-checkpoints");
     assertThat(storage.get(CheckpointingOptions.CHECKPOINT_STORAGE)).isEqualTo("filesystem");
     assertThat(storage.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
         .isEqualTo(config.checkpointDir());
