@@ -52,10 +52,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class PipelineBench {
 
   /** Job settings the benchmark varies. */
-  record Settings(String model, int maxBatch, long maxWaitMillis, int parallelism) {}
+  record Settings(
+      String model, int maxBatch, long maxWaitMillis, int parallelism, Map<String, String> flink) {}
 
   /** Outcome of a backlog drain. */
   record Backlog(
+      int round,
       int streams,
       double seconds,
       double ingestSeconds,
@@ -72,8 +74,10 @@ final class PipelineBench {
       Map<String, Double> jobMicros,
       Map<String, Double> health,
       int duplicates,
-      String loadBefore,
-      String loadAfter) {
+      int endClips,
+      double processCores,
+      String networkBuffers,
+      String load) {
 
     /** Scored clips / (last inference end - first inference start). */
     double clipsPerSecond() {
@@ -82,6 +86,10 @@ final class PipelineBench {
 
     double bare() {
       return (bareBefore + bareAfter) / 2;
+    }
+
+    double ratio() {
+      return clipsPerSecond() / bare();
     }
   }
 
@@ -123,9 +131,13 @@ final class PipelineBench {
 
   private PipelineBench() {}
 
-  /** Ingests {@code streams} x {@code seconds} first, then times a fresh job draining them. */
-  static Backlog backlog(Settings s, int streams, double seconds, double bareSeconds)
-      throws Exception {
+  /**
+   * Ingests {@code streams} x {@code seconds} first, then {@code rounds} times: a fresh job (new
+   * consumer group) drains the whole backlog, with the bare model timed before the first round and
+   * after every round (round k's ratio uses the bare runs on either side of it).
+   */
+  static List<Backlog> backlog(
+      Settings s, int streams, double seconds, double bareSeconds, int rounds) throws Exception {
     Path dir = Files.createTempDirectory("earshot-bench-backlog-");
     Path sample = SampleVideo.write(dir.resolve("sample.mp4"), seconds, -1, 3);
     try (LocalStack stack = LocalStack.startEphemeral()) {
@@ -147,56 +159,42 @@ final class PipelineBench {
         pool.shutdownNow();
       }
       double ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
-      String loadBefore = loadAverage();
+      List<Backlog> out = new ArrayList<>();
       double bareBefore = bare(s.model(), s.maxBatch(), bareSeconds);
-
-      BenchMetrics.clear();
-      StreamExecutionEnvironment env = environment(s);
-      SpatialInferenceJob.defineWorkflow(
-          env,
-          jobConfig(s, stack, "bench-" + run, dir),
-          SpatialInferenceJob.clipSpec(jobConfig(s)));
-      long submit = System.currentTimeMillis();
-      JobClient job = env.executeAsync("bench-pipeline-backlog");
-      List<ClipPrediction> predictions;
-      Map<String, Double> busy = new TreeMap<>();
-      Map<String, Double> backPressured = new TreeMap<>();
-      Map<String, Double> jobMicros = new TreeMap<>();
-      Map<String, Double> health = new LinkedHashMap<>();
-      try {
-        int likely = streams * Math.max(1, (int) Math.floor(seconds - 3));
-        List<Map<String, Double>> atFirst = new ArrayList<>();
-        predictions =
-            collect(
-                stack,
-                prefix,
-                likely,
-                Duration.ofSeconds(15),
-                () -> {
-                  atFirst.add(BenchMetrics.values("accumulateBusyTimeMs"));
-                  atFirst.add(BenchMetrics.values("accumulateBackPressuredTimeMs"));
-                });
-        // Task time from the first prediction on: before it the tasks start and load the model.
-        BenchMetrics.values("accumulateBusyTimeMs")
-            .forEach((k, v) -> busy.put(k, v - atFirst.get(0).getOrDefault(k, 0.0)));
-        BenchMetrics.values("accumulateBackPressuredTimeMs")
-            .forEach((k, v) -> backPressured.put(k, v - atFirst.get(1).getOrDefault(k, 0.0)));
-        BenchMetrics.names().stream()
-            .filter(m -> m.startsWith("earshot_") && m.endsWith("_micros"))
-            .forEach(m -> jobMicros.put(m, BenchMetrics.total(m)));
-        for (String m :
-            List.of("numRestarts", "numberOfCompletedCheckpoints", "numberOfFailedCheckpoints")) {
-          health.put(m, BenchMetrics.total(m));
-        }
-      } finally {
-        job.cancel().get();
+      for (int round = 1; round <= rounds; round++) {
+        String load = loadAverage();
+        Drain d = drain(s, stack, dir, prefix, "bench-" + run + "-r" + round, streams, seconds);
+        double bareAfter = bare(s.model(), s.maxBatch(), bareSeconds);
+        out.add(d.result(round, streams, seconds, ingestSeconds, bareBefore, bareAfter, load));
+        bareBefore = bareAfter;
       }
-      double bareAfter = bare(s.model(), s.maxBatch(), bareSeconds);
-      String loadAfter = loadAverage();
+      return out;
+    } finally {
+      deleteTree(dir);
+    }
+  }
 
-      dump(predictions);
-      int received = predictions.size();
-      predictions = distinct(predictions);
+  /** What one drain measured, before the bare model runs around it are known. */
+  private record Drain(
+      List<ClipPrediction> predictions,
+      int duplicates,
+      int endClips,
+      long submit,
+      Map<String, Double> busy,
+      Map<String, Double> backPressured,
+      Map<String, Double> jobMicros,
+      Map<String, Double> health,
+      double cores,
+      String buffers) {
+
+    Backlog result(
+        int round,
+        int streams,
+        double seconds,
+        double ingestSeconds,
+        double bareBefore,
+        double bareAfter,
+        String load) {
       List<ClipPrediction> scored = scored(predictions);
       if (scored.isEmpty()) {
         throw new IllegalStateException(
@@ -224,6 +222,7 @@ final class PipelineBench {
                 / (double) b;
       }
       return new Backlog(
+          round,
           streams,
           seconds,
           ingestSeconds,
@@ -239,12 +238,94 @@ final class PipelineBench {
           backPressured,
           jobMicros,
           health,
-          received - predictions.size(),
-          loadBefore,
-          loadAfter);
-    } finally {
-      deleteTree(dir);
+          duplicates,
+          endClips,
+          cores,
+          buffers,
+          load);
     }
+  }
+
+  private static Drain drain(
+      Settings s,
+      LocalStack stack,
+      Path dir,
+      String prefix,
+      String group,
+      int streams,
+      double seconds)
+      throws Exception {
+    BenchMetrics.clear();
+    StreamExecutionEnvironment env = environment(s);
+    SpatialInferenceJob.defineWorkflow(
+        env, jobConfig(s, stack, group, dir), SpatialInferenceJob.clipSpec(jobConfig(s)));
+    env.configure(extra(s));
+    long submit = System.currentTimeMillis();
+    JobClient job = env.executeAsync("bench-pipeline-backlog");
+    List<ClipPrediction> predictions;
+    Map<String, Double> busy = new TreeMap<>();
+    Map<String, Double> backPressured = new TreeMap<>();
+    Map<String, Double> jobMicros = new TreeMap<>();
+    Map<String, Double> health = new LinkedHashMap<>();
+    double cores;
+    String buffers;
+    try {
+      int likely = streams * Math.max(1, (int) Math.floor(seconds - 3));
+      List<Map<String, Double>> atFirst = new ArrayList<>();
+      long[] firstCpu = new long[2];
+      long[] lastCpu = new long[2];
+      predictions =
+          collect(
+              stack,
+              prefix,
+              submit,
+              likely,
+              Duration.ofSeconds(15),
+              () -> {
+                atFirst.add(BenchMetrics.values("accumulateBusyTimeMs"));
+                atFirst.add(BenchMetrics.values("accumulateBackPressuredTimeMs"));
+                firstCpu[0] = processCpuNanos();
+                firstCpu[1] = System.nanoTime();
+              },
+              lastCpu);
+      cores = (lastCpu[0] - firstCpu[0]) / (double) Math.max(1, lastCpu[1] - firstCpu[1]);
+      // Task time from the first prediction on: before it the tasks start and load the model.
+      BenchMetrics.values("accumulateBusyTimeMs")
+          .forEach((k, v) -> busy.put(k, v - atFirst.get(0).getOrDefault(k, 0.0)));
+      BenchMetrics.values("accumulateBackPressuredTimeMs")
+          .forEach((k, v) -> backPressured.put(k, v - atFirst.get(1).getOrDefault(k, 0.0)));
+      BenchMetrics.names().stream()
+          .filter(m -> m.startsWith("earshot_") && m.endsWith("_micros"))
+          .forEach(m -> jobMicros.put(m, BenchMetrics.total(m)));
+      for (String m :
+          List.of("numRestarts", "numberOfCompletedCheckpoints", "numberOfFailedCheckpoints")) {
+        health.put(m, BenchMetrics.total(m));
+      }
+      double segments = BenchMetrics.total("TotalMemorySegments");
+      double memory = BenchMetrics.total("TotalMemory");
+      buffers =
+          segments > 0
+              ? String.format("%.0f x %.0f KB", segments, memory / segments / 1024)
+              : "n/a";
+    } finally {
+      job.cancel().get();
+    }
+    dump(predictions);
+    int received = predictions.size();
+    predictions = distinct(predictions);
+    int distinct = predictions.size();
+    predictions = cutByData(predictions, seconds);
+    return new Drain(
+        predictions,
+        received - distinct,
+        distinct - predictions.size(),
+        submit,
+        busy,
+        backPressured,
+        jobMicros,
+        health,
+        cores,
+        buffers);
   }
 
   /**
@@ -265,6 +346,7 @@ final class PipelineBench {
           env,
           jobConfig(s, stack, "bench-" + run, dir),
           SpatialInferenceJob.clipSpec(jobConfig(s)));
+      env.configure(extra(s));
       JobClient job = env.executeAsync("bench-pipeline-realtime");
       try {
         // Warm-up: one stream as fast as possible, read back, so model load and JIT are done.
@@ -301,8 +383,9 @@ final class PipelineBench {
       pool.shutdownNow();
     }
     String load = loadAverage();
-    int expected = streams * Math.max(1, (int) Math.floor(seconds - 2));
-    List<ClipPrediction> predictions = collect(stack, prefix, expected, Duration.ofSeconds(10));
+    int expected = streams * Math.max(1, (int) Math.floor(seconds - 3));
+    List<ClipPrediction> predictions =
+        cutByData(distinct(collect(stack, prefix, expected, Duration.ofSeconds(10))), seconds);
     List<ClipPrediction> scored = scored(predictions);
     scored.sort(Comparator.comparingLong(p -> p.getInferenceEndMillis().toEpochMilli()));
     double hop = JobConfig.defaults().hopSeconds();
@@ -376,6 +459,27 @@ final class PipelineBench {
     return percentile(sorted, 0.5);
   }
 
+  /**
+   * Leaves out each stream's clips starting later than {@code seconds} - 4 s into it: a stream's
+   * last clip ends where its media ends, and whether that clip is cut at all depends on the job's
+   * stall timer (10 s after the stream stops, and only when one medium stopped noticeably before
+   * the other), not on throughput. The clips kept are the ones the arriving media cut.
+   */
+  static List<ClipPrediction> cutByData(List<ClipPrediction> predictions, double seconds) {
+    Map<String, Long> firstStart = new java.util.HashMap<>();
+    for (ClipPrediction p : predictions) {
+      firstStart.merge(p.getStreamId(), p.getClipStartMicros(), Math::min);
+    }
+    long limit = Math.round((seconds - 4) * 1e6) + 500_000;
+    List<ClipPrediction> out = new ArrayList<>();
+    for (ClipPrediction p : predictions) {
+      if (p.getClipStartMicros() - firstStart.get(p.getStreamId()) <= limit) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
   /** One prediction per stream and clip: a job restart replays what its last checkpoint missed. */
   private static List<ClipPrediction> distinct(List<ClipPrediction> predictions) {
     Map<String, ClipPrediction> byClip = new LinkedHashMap<>();
@@ -408,13 +512,26 @@ final class PipelineBench {
   }
 
   private static StreamExecutionEnvironment environment(Settings s) {
+    org.apache.flink.configuration.Configuration c = BenchMetrics.configuration();
+    c.addAll(extra(s));
     StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createLocalEnvironment(
-            s.parallelism(), BenchMetrics.configuration());
+        StreamExecutionEnvironment.createLocalEnvironment(s.parallelism(), c);
     // As the job runs by default (./earshot job): exactly-once output committed on checkpoints.
     env.enableCheckpointing(
         JobConfig.defaults().checkpointMillis(), CheckpointingMode.EXACTLY_ONCE);
     return env;
+  }
+
+  /**
+   * The --flink settings; applied again after the job's own, so they can also undo them (e.g.
+   * {@code taskmanager.memory.segment-size=32kb} or {@code
+   * execution.checkpointing.storage=jobmanager} to measure without a fix).
+   */
+  private static org.apache.flink.configuration.Configuration extra(Settings s) {
+    org.apache.flink.configuration.Configuration c =
+        new org.apache.flink.configuration.Configuration();
+    s.flink().forEach(c::setString);
+    return c;
   }
 
   private static JobConfig jobConfig(Settings s) {
@@ -457,6 +574,14 @@ final class PipelineBench {
     }
   }
 
+  /** CPU time of this process (all threads, TensorFlow's included), nanoseconds. */
+  static long processCpuNanos() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime()
+        : -1;
+  }
+
   /** The 1, 5 and 15 minute load averages (Linux), as {@code uptime} prints them. */
   static String loadAverage() {
     try {
@@ -480,11 +605,20 @@ final class PipelineBench {
    */
   private static List<ClipPrediction> collect(
       LocalStack stack, String prefix, int likely, Duration quietTimeout) {
-    return collect(stack, prefix, likely, quietTimeout, () -> {});
+    return collect(stack, prefix, 0, likely, quietTimeout, () -> {}, new long[2]);
   }
 
+  /**
+   * As above; runs {@code onFirst} at the first, and {@code lastCpu} = CPU and wall at the last.
+   */
   private static List<ClipPrediction> collect(
-      LocalStack stack, String prefix, int likely, Duration quietTimeout, Runnable onFirst) {
+      LocalStack stack,
+      String prefix,
+      long since,
+      int likely,
+      Duration quietTimeout,
+      Runnable onFirst,
+      long[] lastCpu) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-read-" + UUID.randomUUID());
@@ -510,11 +644,15 @@ final class PipelineBench {
           break;
         }
         for (ConsumerRecord<String, ClipPrediction> r : c.poll(Duration.ofMillis(200))) {
-          if (r.key() != null && r.key().startsWith(prefix)) {
+          if (r.key() != null
+              && r.key().startsWith(prefix)
+              && r.value().getInferenceEndMillis().toEpochMilli() >= since) {
             if (out.isEmpty()) {
               onFirst.run();
             }
             out.add(r.value());
+            lastCpu[0] = processCpuNanos();
+            lastCpu[1] = System.nanoTime();
             last = System.nanoTime();
           }
         }
