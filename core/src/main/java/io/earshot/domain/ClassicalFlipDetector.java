@@ -87,17 +87,21 @@ public final class ClassicalFlipDetector {
     float pl = from > 0 ? audio[2 * (from - 1)] : 0;
     float pr = from > 0 ? audio[2 * (from - 1) + 1] : 0;
     int n = to - from;
-    float[] hl = new float[n];
-    float[] hr = new float[n];
+    // High-passed channels (first difference, in float as always), held as doubles: the products
+    // below are the same double products as float x (double) float.
+    double[] hl = new double[n];
+    double[] hr = new double[n];
     for (int i = 0; i < n; i++) {
       float l = audio[2 * (from + i)];
       float r = audio[2 * (from + i) + 1];
-      hl[i] = l - pl;
-      hr[i] = r - pr;
+      float dl = l - pl;
+      float dr = r - pr;
+      hl[i] = dl;
+      hr[i] = dr;
       pl = l;
       pr = r;
-      el += hl[i] * (double) hl[i];
-      er += hr[i] * (double) hr[i];
+      el += dl * (double) dl;
+      er += dr * (double) dr;
     }
     double energy = (el + er) / n;
     if (energy < 1e-10) {
@@ -105,15 +109,23 @@ public final class ClassicalFlipDetector {
     }
     double ild = 10 * Math.log10((er + 1e-12) / (el + 1e-12));
     int maxLag = (int) Math.ceil(MAX_ITD_SECONDS * sampleRate);
+    // Cross-correlation at every lag, all lags in one pass over the samples: each lag's sum still
+    // adds its terms in sample order (the same doubles as one pass per lag), but the lags'
+    // independent sums keep the CPU busy instead of waiting on one chain of additions.
+    double[] c = new double[2 * maxLag + 1];
+    for (int i = 0; i < n; i++) {
+      double l = hl[i];
+      int lo = Math.max(-maxLag, i - n + 1);
+      int hi = Math.min(maxLag, i);
+      for (int lag = lo; lag <= hi; lag++) {
+        c[lag + maxLag] += l * hr[i - lag];
+      }
+    }
     int bestLag = 0;
     double best = Double.NEGATIVE_INFINITY;
     for (int lag = -maxLag; lag <= maxLag; lag++) {
-      double c = 0;
-      for (int i = Math.max(0, lag); i < Math.min(n, n + lag); i++) {
-        c += hl[i] * (double) hr[i - lag];
-      }
-      if (c > best) {
-        best = c;
+      if (c[lag + maxLag] > best) {
+        best = c[lag + maxLag];
         bestLag = lag;
       }
     }

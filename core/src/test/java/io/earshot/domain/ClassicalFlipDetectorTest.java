@@ -74,4 +74,66 @@ class ClassicalFlipDetectorTest {
     ClassicalFlipDetector.Result r = score(clip(0.5, 0.5, false, 3));
     assertThat(r.flipProbability()).isCloseTo(0.5, within(0.1));
   }
+
+  @Test
+  void shouldLateraliseExactlyAsOnePassPerLagDid() {
+    ClassicalFlipDetector d = new ClassicalFlipDetector(RATE, 6);
+    Random random = new Random(11);
+    for (int run = 0; run < 20; run++) {
+      float[] audio = new float[2 * 9000];
+      int delay = random.nextInt(25) - 12;
+      for (int k = 0; k < audio.length / 2; k++) {
+        float s = (float) (random.nextGaussian() * 0.2);
+        audio[2 * k] = s;
+        int j = Math.max(0, Math.min(audio.length / 2 - 1, k + delay));
+        audio[2 * j + 1] = (float) (s * 0.7 + random.nextGaussian() * 0.05);
+      }
+      int from = random.nextInt(3000);
+      int to = from + 64 + random.nextInt(5000);
+
+      assertThat(d.lateralisation(audio, from, to)).containsExactly(onePassPerLag(audio, from, to));
+    }
+  }
+
+  /** The cross-correlation as first written: one pass over the samples per lag. */
+  private static double[] onePassPerLag(float[] audio, int from, int to) {
+    double el = 0;
+    double er = 0;
+    float pl = from > 0 ? audio[2 * (from - 1)] : 0;
+    float pr = from > 0 ? audio[2 * (from - 1) + 1] : 0;
+    int n = to - from;
+    float[] hl = new float[n];
+    float[] hr = new float[n];
+    for (int i = 0; i < n; i++) {
+      float l = audio[2 * (from + i)];
+      float r = audio[2 * (from + i) + 1];
+      hl[i] = l - pl;
+      hr[i] = r - pr;
+      pl = l;
+      pr = r;
+      el += hl[i] * (double) hl[i];
+      er += hr[i] * (double) hr[i];
+    }
+    double energy = (el + er) / n;
+    if (energy < 1e-10) {
+      return new double[] {0, 0};
+    }
+    double ild = 10 * Math.log10((er + 1e-12) / (el + 1e-12));
+    int maxLag = (int) Math.ceil(0.0008 * RATE);
+    int bestLag = 0;
+    double best = Double.NEGATIVE_INFINITY;
+    for (int lag = -maxLag; lag <= maxLag; lag++) {
+      double c = 0;
+      for (int i = Math.max(0, lag); i < Math.min(n, n + lag); i++) {
+        c += hl[i] * (double) hr[i - lag];
+      }
+      if (c > best) {
+        best = c;
+        bestLag = lag;
+      }
+    }
+    double itd = bestLag / (double) RATE;
+    double lateral = Math.tanh(ild / 6.0) + Math.tanh(itd / (0.0008 / 2));
+    return new double[] {lateral, energy};
+  }
 }
