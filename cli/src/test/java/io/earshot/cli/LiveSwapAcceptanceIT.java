@@ -187,7 +187,8 @@ class LiveSwapAcceptanceIT {
       return;
     }
     long swapPts = firstPts + (long) (p.swapFromSeconds() * 1e6);
-    double swapWall = wallClockOf(windows, swapPts);
+    double swapWall = DemoCommand.wallClockOf(windows, swapPts);
+    assertThat(swapWall).as(id + ": an ingested window contains the swap moment").isNotNaN();
     PipelineWatcher.Event flipped =
         alarms.stream()
             .filter(e -> e.alert().getToState() == StreamState.FLIPPED)
@@ -244,18 +245,6 @@ class LiveSwapAcceptanceIT {
       }
     }
     Files.writeString(file, out);
-  }
-
-  /** Wall-clock (ms) at which the media moment {@code pts} reached the ingester. */
-  private static double wallClockOf(List<AudioWindow> windows, long pts) {
-    for (AudioWindow w : windows) {
-      long end = w.getStartPtsMicros() + w.getFrameCount() * 1_000_000L / w.getSampleRate();
-      if (pts >= w.getStartPtsMicros() && pts < end) {
-        // A window is emitted once its last sample is read: step back to the swap moment.
-        return w.getIngestTimeMillis().toEpochMilli() - (end - pts) / 1000.0;
-      }
-    }
-    throw new AssertionError("no ingested window contains media time " + pts);
   }
 
   private void checkCorrectedAudio(
