@@ -12,9 +12,10 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Per stream, cuts clips in the stream's own media time ({@link ClipAssembler} in keyed state).
- * Media timestamps of different streams are not comparable, so Flink's event time (the ingest wall
- * clock) only drives the end-of-input flush; clip boundaries come from the media.
+ * Per stream, cuts clips in the stream's own media time ({@link ClipAssembler} in keyed state) from
+ * frames already decoded by {@link DecodeFunction}. Media timestamps of different streams are not
+ * comparable, so Flink's event time (the ingest wall clock) only drives the end-of-input flush;
+ * clip boundaries come from the media.
  */
 public class ClipAssemblyFunction extends KeyedProcessFunction<String, MediaEvent, ClipJob> {
 
@@ -100,13 +101,30 @@ public class ClipAssemblyFunction extends KeyedProcessFunction<String, MediaEven
     }
   }
 
+  private static byte[] concat(List<byte[]> frames) {
+    if (frames == null || frames.isEmpty()) {
+      return null;
+    }
+    int n = 0;
+    for (byte[] f : frames) {
+      n += f.length;
+    }
+    byte[] out = new byte[n];
+    int at = 0;
+    for (byte[] f : frames) {
+      System.arraycopy(f, 0, out, at, f.length);
+      at += f.length;
+    }
+    return out;
+  }
+
   private void emit(String streamId, List<ClipAssembler.Cut> cuts, Collector<ClipJob> out) {
     for (ClipAssembler.Cut c : cuts) {
       ClipJob j = new ClipJob();
       j.streamId = streamId;
       j.startMicros = c.startMicros();
       j.endMicros = c.endMicros();
-      j.jpegs = c.frames();
+      j.rgb = concat(c.frames());
       j.pcm = c.pcm();
       j.channels = c.channels();
       j.sampleRate = c.sampleRate();

@@ -1,7 +1,6 @@
 package io.earshot.flink.inference;
 
 import java.io.Serializable;
-import java.util.List;
 
 /** A clip on its way to the model, or a no-signal verdict when {@code reason} is set. */
 public class ClipJob implements Serializable {
@@ -11,7 +10,13 @@ public class ClipJob implements Serializable {
   public String streamId;
   public long startMicros;
   public long endMicros;
-  public List<byte[]> jpegs;
+
+  /**
+   * The clip's frames, decoded once per frame by {@link FrameDecoder} when they entered the job:
+   * frames x height x width x 3 RGB bytes, as the model takes them.
+   */
+  public byte[] rgb;
+
   public short[] pcm;
   public int channels;
   public int sampleRate;

@@ -5,22 +5,15 @@ import io.earshot.training.data.Clip;
 import io.earshot.training.data.ClipSpec;
 import io.earshot.training.data.Split;
 import io.earshot.training.eval.SavedModelScorer;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * The model a running job serves: the exported network (SavedModel, verified against its metadata)
- * or the classical detector. Turns assembled clips (JPEG frames, PCM) into the model's input
- * exactly as the training data was made: frames squashed to size/0.875 and centre-cropped, audio as
- * float PCM in [-1, 1].
+ * or the classical detector. Turns assembled clips into the model's input exactly as the training
+ * data was made: frames squashed to size/0.875 and centre-cropped (by {@link FrameDecoder}, once
+ * per frame as it enters the job), audio as float PCM in [-1, 1].
  */
 public final class ClipModel implements AutoCloseable {
 
@@ -88,18 +81,31 @@ public final class ClipModel implements AutoCloseable {
   /** Result per clip: flip probability and the classical source position. */
   public record Scored(double flipProbability, double audioX, double visualX, double confidence) {}
 
+  /** Time spent in the last {@link #score(List)}: building inputs, the network, the tracker. */
+  public record Timings(long prepareNanos, long modelNanos, long classicalNanos) {}
+
+  private Timings last = new Timings(0, 0, 0);
+
+  /** Where the last {@link #score(List)} spent its time. */
+  public Timings lastTimings() {
+    return last;
+  }
+
   public List<Scored> score(List<ClipJob> jobs) {
+    long t0 = System.nanoTime();
     List<Clip> clips = new ArrayList<>(jobs.size());
     for (ClipJob j : jobs) {
       clips.add(toClip(j));
     }
+    long t1 = System.nanoTime();
     double[] p = network != null ? network.score(clips) : null;
+    long t2 = System.nanoTime();
     List<Scored> out = new ArrayList<>(jobs.size());
+    ClassicalFlipDetector classical = new ClassicalFlipDetector(spec.sampleRate(), spec.fps());
     for (int i = 0; i < clips.size(); i++) {
       Clip c = clips.get(i);
       ClassicalFlipDetector.Result r =
-          new ClassicalFlipDetector(spec.sampleRate(), spec.fps())
-              .score(c.rgb(), spec.frames(), spec.height(), spec.width(), c.audio());
+          classical.score(c.rgb(), spec.frames(), spec.height(), spec.width(), c.audio());
       out.add(
           new Scored(
               p != null ? p[i] : r.flipProbability(),
@@ -107,44 +113,31 @@ public final class ClipModel implements AutoCloseable {
               r.visualPosition(),
               r.confidence()));
     }
+    last = new Timings(t1 - t0, t2 - t1, System.nanoTime() - t2);
     return out;
   }
 
+  /**
+   * The model's input for a clip: its frames were decoded, squashed and cropped by {@link
+   * FrameDecoder} when they entered the job; the audio becomes float PCM in [-1, 1].
+   */
   Clip toClip(ClipJob j) {
-    int w = spec.width();
-    int h = spec.height();
-    int decodeW = spec.decodeWidth();
-    int decodeH = spec.decodeHeight();
-    int ox = (decodeW - w) / 2;
-    int oy = (decodeH - h) / 2;
-    byte[] rgb = new byte[spec.frames() * h * w * 3];
-    BufferedImage scaled = new BufferedImage(decodeW, decodeH, BufferedImage.TYPE_INT_RGB);
-    for (int f = 0; f < spec.frames(); f++) {
-      byte[] jpeg = j.jpegs.get(Math.min(f, j.jpegs.size() - 1));
-      BufferedImage img;
-      try {
-        img = ImageIO.read(new ByteArrayInputStream(jpeg));
-      } catch (IOException e) {
-        throw new UncheckedIOException("frame of " + j.streamId + " is not a readable JPEG", e);
-      }
-      if (img == null) {
-        throw new IllegalArgumentException("frame of " + j.streamId + " is not a readable JPEG");
-      }
-      Graphics2D g = scaled.createGraphics();
-      g.setRenderingHint(
-          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-      g.drawImage(img, 0, 0, decodeW, decodeH, null);
-      g.dispose();
-      int base = f * h * w * 3;
-      for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-          int p = scaled.getRGB(ox + x, oy + y);
-          int d = base + (y * w + x) * 3;
-          rgb[d] = (byte) (p >> 16);
-          rgb[d + 1] = (byte) (p >> 8);
-          rgb[d + 2] = (byte) p;
-        }
-      }
+    int frameBytes = spec.frames() * spec.height() * spec.width() * 3;
+    if (j.rgb == null || j.rgb.length != frameBytes) {
+      throw new IllegalArgumentException(
+          "clip of "
+              + j.streamId
+              + " has "
+              + (j.rgb == null ? 0 : j.rgb.length)
+              + " frame bytes; the model takes "
+              + frameBytes
+              + " ("
+              + spec.frames()
+              + " frames of "
+              + spec.width()
+              + "x"
+              + spec.height()
+              + " RGB)");
     }
     int samples = spec.samples();
     float[] audio = new float[samples * 2];
@@ -153,7 +146,8 @@ public final class ClipModel implements AutoCloseable {
       audio[2 * i] = j.pcm[i * j.channels] / 32768f;
       audio[2 * i + 1] = j.pcm[i * j.channels + 1] / 32768f;
     }
-    return new Clip(j.streamId, 0, j.startMicros / 1e6, Split.TEST, false, false, spec, rgb, audio);
+    return new Clip(
+        j.streamId, 0, j.startMicros / 1e6, Split.TEST, false, false, spec, j.rgb, audio);
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.earshot.serde.AvroDeserializer;
 import io.earshot.serde.AvroSerializer;
 import io.earshot.serde.SchemaRegistryClient;
 import io.earshot.serde.TrustedAvroClasses;
+import io.earshot.training.data.ClipSpec;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
@@ -19,8 +20,11 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Decodes frames and audio windows from their Avro bytes and checks what the model needs (stereo
- * 16-bit PCM of the declared size, a JPEG image). Anything else goes to the dead-letter output with
- * the reason, the source topic, partition and offset; the job never stops on a bad record.
+ * 16-bit PCM of the declared size, a readable JPEG image). Each frame's JPEG is decoded here, once,
+ * into the model's frame input ({@link FrameDecoder}): a frame belongs to several overlapping
+ * clips, and this operator runs beside the inference rather than in its thread. Anything else goes
+ * to the dead-letter output with the reason, the source topic, partition and offset; the job never
+ * stops on a bad record.
  */
 public class DecodeFunction extends ProcessFunction<KafkaBytes, MediaEvent> {
 
@@ -33,14 +37,25 @@ public class DecodeFunction extends ProcessFunction<KafkaBytes, MediaEvent> {
 
   private final String registryUrl;
   private final int expectedRate;
+  private final double clipSeconds;
+  private final double fps;
+  private final int width;
+  private final int height;
   private transient AvroDeserializer<VideoFrame> frames;
   private transient AvroDeserializer<AudioWindow> windows;
   private transient AvroSerializer<DeadLetter> deadSerializer;
   private transient Counter deadLetters;
+  private transient Counter decodeMicros;
+  private transient FrameDecoder frameDecoder;
 
-  public DecodeFunction(String registryUrl, int expectedRate) {
+  /** Decodes for a model taking clips of {@code spec}. */
+  public DecodeFunction(String registryUrl, ClipSpec spec) {
     this.registryUrl = registryUrl;
-    this.expectedRate = expectedRate;
+    this.expectedRate = spec.sampleRate();
+    this.clipSeconds = spec.seconds();
+    this.fps = spec.fps();
+    this.width = spec.width();
+    this.height = spec.height();
   }
 
   @Override
@@ -51,10 +66,13 @@ public class DecodeFunction extends ProcessFunction<KafkaBytes, MediaEvent> {
     windows = new AvroDeserializer<>(registry, AudioWindow.class);
     deadSerializer = new AvroSerializer<>(registry, false);
     deadLetters = getRuntimeContext().getMetricGroup().counter("earshot_dead_letters");
+    decodeMicros = getRuntimeContext().getMetricGroup().counter("earshot_decode_micros");
+    frameDecoder = new FrameDecoder(new ClipSpec(clipSeconds, fps, width, height, expectedRate));
   }
 
   @Override
   public void processElement(KafkaBytes in, Context ctx, Collector<MediaEvent> out) {
+    long start = System.nanoTime();
     try {
       MediaEvent e = new MediaEvent();
       if (Topics.VIDEO_FRAMES.equals(in.topic)) {
@@ -67,7 +85,7 @@ public class DecodeFunction extends ProcessFunction<KafkaBytes, MediaEvent> {
         e.streamId = f.getStreamId();
         e.ptsMicros = f.getPtsMicros();
         e.ingestMillis = f.getIngestTimeMillis().toEpochMilli();
-        e.payload = image;
+        e.payload = frameDecoder.decode(image);
       } else if (Topics.AUDIO_WINDOWS.equals(in.topic)) {
         AudioWindow w = windows.deserialize(in.topic, in.value);
         if (w.getChannels() != 2) {
@@ -107,6 +125,7 @@ public class DecodeFunction extends ProcessFunction<KafkaBytes, MediaEvent> {
       } else {
         throw new IllegalArgumentException("unexpected topic " + in.topic);
       }
+      decodeMicros.inc((System.nanoTime() - start) / 1000);
       out.collect(e);
     } catch (RuntimeException ex) {
       deadLetters.inc();

@@ -63,6 +63,10 @@ public class InferenceFunction
   private transient Histogram batchSizes;
   private transient Histogram inferenceMillis;
   private transient Histogram endToEndMillis;
+  private transient Counter prepareMicros;
+  private transient Counter modelMicros;
+  private transient Counter classicalMicros;
+  private transient Counter emitMicros;
   // Set in open(): a transient field's initialiser does not run when Flink deserialises the
   // function, it would be 0 and no batch timer would ever be registered.
   private transient long timerAt;
@@ -108,6 +112,12 @@ public class InferenceFunction
         group.histogram("earshot_inference_latency_ms", new DescriptiveStatisticsHistogram(1000));
     endToEndMillis =
         group.histogram("earshot_end_to_end_ms", new DescriptiveStatisticsHistogram(1000));
+    // Where the operator's time goes, cumulative: clip inputs, the network, the classical tracker,
+    // building and serialising the outputs.
+    prepareMicros = group.counter("earshot_inference_prepare_micros");
+    modelMicros = group.counter("earshot_inference_model_micros");
+    classicalMicros = group.counter("earshot_inference_classical_micros");
+    emitMicros = group.counter("earshot_inference_emit_micros");
     rejected = group.counter("earshot_model_rejected");
     versionGauges = new java.util.HashSet<>();
     registerVersionGauge(runtime.version());
@@ -287,11 +297,17 @@ public class InferenceFunction
     long start = System.currentTimeMillis();
     List<ClipModel.Scored> scored = runtime.score(batch);
     long end = System.currentTimeMillis();
+    ClipModel.Timings t = runtime.lastTimings();
+    prepareMicros.inc(t.prepareNanos() / 1000);
+    modelMicros.inc(t.modelNanos() / 1000);
+    classicalMicros.inc(t.classicalNanos() / 1000);
     batchSizes.update(batch.size());
     inferenceMillis.update(end - start);
+    long emitStart = System.nanoTime();
     for (int i = 0; i < batch.size(); i++) {
       emit(batch.get(i), scored.get(i), start, end, batch.size(), out);
     }
+    emitMicros.inc((System.nanoTime() - emitStart) / 1000);
   }
 
   private void emit(

@@ -2,7 +2,10 @@ package io.earshot.flink.inference;
 
 import java.io.Serializable;
 
-/** A decoded frame (JPEG) or audio window (s16le PCM) of one stream. */
+/**
+ * A decoded frame (the model's RGB frame input, see {@link FrameDecoder}) or audio window (s16le
+ * PCM) of one stream.
+ */
 public class MediaEvent implements Serializable {
 
   private static final long serialVersionUID = 1L;

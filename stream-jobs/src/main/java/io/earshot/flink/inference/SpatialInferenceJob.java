@@ -113,9 +113,7 @@ public final class SpatialInferenceJob {
                 "media")
             .uid(SOURCE_UID);
     SingleOutputStreamOperator<MediaEvent> events =
-        raw.process(new DecodeFunction(config.registryUrl(), spec.sampleRate()))
-            .uid(DECODE_UID)
-            .name("decode");
+        raw.process(new DecodeFunction(config.registryUrl(), spec)).uid(DECODE_UID).name("decode");
     DataStream<ClipJob> clips =
         events
             .keyBy(e -> e.streamId)
