@@ -601,7 +601,7 @@ final class PipelineBench {
 
   /**
    * Predictions keyed with {@code prefix}, read from the earliest offset, until {@code likely} have
-   * arrived and none for 3 s, or none for {@code quietTimeout} (60 s for the first).
+   * arrived and none for 1 s, or none for {@code quietTimeout} (60 s for the first).
    */
   private static List<ClipPrediction> collect(
       LocalStack stack, String prefix, int likely, Duration quietTimeout) {
@@ -639,7 +639,7 @@ final class PipelineBench {
         long quiet =
             out.isEmpty()
                 ? Math.max(60_000_000_000L, quietTimeout.toNanos())
-                : out.size() >= likely ? 3_000_000_000L : quietTimeout.toNanos();
+                : out.size() >= likely ? 1_000_000_000L : quietTimeout.toNanos();
         if (System.nanoTime() - last >= quiet) {
           break;
         }
