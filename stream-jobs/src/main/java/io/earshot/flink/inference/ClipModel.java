@@ -81,31 +81,42 @@ public final class ClipModel implements AutoCloseable {
   /** Result per clip: flip probability and the classical source position. */
   public record Scored(double flipProbability, double audioX, double visualX, double confidence) {}
 
-  /** Time spent in the last {@link #score(List)}: building inputs, the network, the tracker. */
+  /**
+   * Time spent in the last {@link #score(List, ClipSpec)}: building inputs, the network, the
+   * tracker.
+   */
   public record Timings(long prepareNanos, long modelNanos, long classicalNanos) {}
 
   private Timings last = new Timings(0, 0, 0);
 
-  /** Where the last {@link #score(List)} spent its time. */
+  /** Where the last {@link #score(List, ClipSpec)} spent its time. */
   public Timings lastTimings() {
     return last;
   }
 
-  public List<Scored> score(List<ClipJob> jobs) {
+  /**
+   * Scores clips assembled (and their frames decoded) to {@code shape}. A network takes only its
+   * own shape (the job checks that before serving it); the classical detector takes any.
+   */
+  public List<Scored> score(List<ClipJob> jobs, ClipSpec shape) {
+    if (network != null && !shape.equals(spec)) {
+      throw new IllegalArgumentException(
+          "model " + version + " takes clips of " + spec + ", these are " + shape);
+    }
     long t0 = System.nanoTime();
     List<Clip> clips = new ArrayList<>(jobs.size());
     for (ClipJob j : jobs) {
-      clips.add(toClip(j));
+      clips.add(toClip(j, shape));
     }
     long t1 = System.nanoTime();
     double[] p = network != null ? network.score(clips) : null;
     long t2 = System.nanoTime();
     List<Scored> out = new ArrayList<>(jobs.size());
-    ClassicalFlipDetector classical = new ClassicalFlipDetector(spec.sampleRate(), spec.fps());
+    ClassicalFlipDetector classical = new ClassicalFlipDetector(shape.sampleRate(), shape.fps());
     for (int i = 0; i < clips.size(); i++) {
       Clip c = clips.get(i);
       ClassicalFlipDetector.Result r =
-          classical.score(c.rgb(), spec.frames(), spec.height(), spec.width(), c.audio());
+          classical.score(c.rgb(), shape.frames(), shape.height(), shape.width(), c.audio());
       out.add(
           new Scored(
               p != null ? p[i] : r.flipProbability(),
@@ -121,8 +132,8 @@ public final class ClipModel implements AutoCloseable {
    * The model's input for a clip: its frames were decoded, squashed and cropped by {@link
    * FrameDecoder} when they entered the job; the audio becomes float PCM in [-1, 1].
    */
-  Clip toClip(ClipJob j) {
-    int frameBytes = spec.frames() * spec.height() * spec.width() * 3;
+  Clip toClip(ClipJob j, ClipSpec shape) {
+    int frameBytes = shape.frames() * shape.height() * shape.width() * 3;
     if (j.rgb == null || j.rgb.length != frameBytes) {
       throw new IllegalArgumentException(
           "clip of "
@@ -132,14 +143,14 @@ public final class ClipModel implements AutoCloseable {
               + " frame bytes; the model takes "
               + frameBytes
               + " ("
-              + spec.frames()
+              + shape.frames()
               + " frames of "
-              + spec.width()
+              + shape.width()
               + "x"
-              + spec.height()
+              + shape.height()
               + " RGB)");
     }
-    int samples = spec.samples();
+    int samples = shape.samples();
     float[] audio = new float[samples * 2];
     int n = Math.min(samples, j.pcm.length / j.channels);
     for (int i = 0; i < n; i++) {
@@ -147,7 +158,7 @@ public final class ClipModel implements AutoCloseable {
       audio[2 * i + 1] = j.pcm[i * j.channels + 1] / 32768f;
     }
     return new Clip(
-        j.streamId, 0, j.startMicros / 1e6, Split.TEST, false, false, spec, j.rgb, audio);
+        j.streamId, 0, j.startMicros / 1e6, Split.TEST, false, false, shape, j.rgb, audio);
   }
 
   @Override

@@ -54,6 +54,12 @@ public class InferenceFunction
   private final String registryUrl;
   private final int maxBatch;
   private final long maxWaitMillis;
+  private final double clipSeconds;
+  private final double fps;
+  private final int width;
+  private final int height;
+  private final int sampleRate;
+  private transient io.earshot.training.data.ClipSpec shape;
   private transient ClipModel runtime;
   private transient List<ClipJob> pending;
   private transient ListState<ClipJob> pendingState;
@@ -80,11 +86,25 @@ public class InferenceFunction
   private transient List<Clip> validationClips;
   private transient io.earshot.training.data.ClipSpec validationSpec;
 
-  public InferenceFunction(String model, String registryUrl, int maxBatch, long maxWaitMillis) {
+  /**
+   * @param clips the shape the job assembles clips in and decodes their frames to: the model
+   *     served, and every release swapped in, must take it (the classical detector takes any)
+   */
+  public InferenceFunction(
+      String model,
+      String registryUrl,
+      int maxBatch,
+      long maxWaitMillis,
+      io.earshot.training.data.ClipSpec clips) {
     this.model = model;
     this.registryUrl = registryUrl;
     this.maxBatch = maxBatch;
     this.maxWaitMillis = maxWaitMillis;
+    this.clipSeconds = clips.seconds();
+    this.fps = clips.fps();
+    this.width = clips.width();
+    this.height = clips.height();
+    this.sampleRate = clips.sampleRate();
   }
 
   @Override
@@ -98,7 +118,14 @@ public class InferenceFunction
             1,
             Runtime.getRuntime().availableProcessors()
                 / Math.max(1, getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks()));
+    shape = new io.earshot.training.data.ClipSpec(clipSeconds, fps, width, height, sampleRate);
     runtime = ClipModel.open(model, threads);
+    if (!runtime.version().equals("classical") && !runtime.spec().equals(shape)) {
+      String served = runtime.spec().toString();
+      runtime.close();
+      throw new IllegalArgumentException(
+          "model " + model + " takes clips of " + served + "; the job assembles " + shape);
+    }
     SchemaRegistryClient registry = new SchemaRegistryClient(registryUrl);
     releases = new AvroDeserializer<>(registry, ModelRelease.class);
     deadLetters = new AvroSerializer<>(registry, false);
@@ -183,14 +210,13 @@ public class InferenceFunction
     }
     try {
       io.earshot.training.data.ClipSpec spec = candidate.spec();
-      io.earshot.training.data.ClipSpec serving = runtime.spec();
-      if (!runtime.version().equals("classical") && !spec.equals(serving)) {
+      if (!spec.equals(shape)) {
         candidate.close();
         return "input contract "
             + spec
-            + " differs from the serving model's "
-            + serving
-            + " (clip assembly is set up for it); deploy it with a job restart";
+            + " differs from the clips this job assembles and decodes frames to, "
+            + shape
+            + "; deploy it with a job restart";
       }
       if (validationClips == null || !spec.equals(validationSpec)) {
         validationClips = ModelValidation.clips(spec);
@@ -295,7 +321,7 @@ public class InferenceFunction
     List<ClipJob> batch = new ArrayList<>(pending);
     pending.clear();
     long start = System.currentTimeMillis();
-    List<ClipModel.Scored> scored = runtime.score(batch);
+    List<ClipModel.Scored> scored = runtime.score(batch, shape);
     long end = System.currentTimeMillis();
     ClipModel.Timings t = runtime.lastTimings();
     prepareMicros.inc(t.prepareNanos() / 1000);

@@ -139,7 +139,8 @@ public final class SpatialInferenceJob {
                     config.model(),
                     config.registryUrl(),
                     config.maxBatch(),
-                    config.maxWaitMillis()))
+                    config.maxWaitMillis(),
+                    spec))
             .uid(INFERENCE_UID)
             .name("inference");
     results
