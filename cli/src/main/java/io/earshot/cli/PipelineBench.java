@@ -120,7 +120,7 @@ final class PipelineBench {
   static final String DRAIN_DEFINITION =
       "pipeline clips/s = scored clips / (last batch's inference end - first batch's inference"
           + " start), both stamped by the job on each prediction: the drain rate once the job"
-          + " runs, excluding job start and model load (the 'incl. startup' row counts from job"
+          + " runs, excluding job start and model load ('incl. startup' counts from job"
           + " submission instead)";
 
   static final String REALTIME_DEFINITION =
