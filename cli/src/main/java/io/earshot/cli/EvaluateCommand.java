@@ -68,6 +68,14 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "Frame size when evaluating baselines only.")
   int size;
 
+  @Option(
+      names = "--views",
+      defaultValue = "1",
+      description =
+          "Also score the network with test-time symmetry over this many views (2: the clip and its"
+              + " channel swap; 4: also both mirrored), next to the plain network.")
+  int views;
+
   @Override
   public Integer call() throws Exception {
     Path videos = source.videos;
@@ -90,6 +98,9 @@ final class EvaluateCommand implements Callable<Integer> {
           main.clipSpec() != null ? main.clipSpec() : new ClipSpec(3, 6, size, size, 16_000);
       if (!(main instanceof ClassicalScorer)) {
         scorers.add(main);
+        if (views > 1) {
+          scorers.add(new io.earshot.training.eval.SymmetricScorer(Scorers.open(model), views));
+        }
       } else {
         main.close();
       }

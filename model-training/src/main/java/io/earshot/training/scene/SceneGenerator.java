@@ -67,7 +67,9 @@ public final class SceneGenerator {
   }
 
   /**
-   * Generates {@code count} scenes into {@code out} on {@code threads} threads.
+   * Generates {@code count} scenes into {@code out} on {@code threads} threads. A scene already
+   * there from an earlier run with the same seed and scene spec (its ground truth is written last,
+   * after the video) is kept, so an interrupted or enlarged run only generates what is missing.
    *
    * @param progress called with the number of scenes finished so far
    */
@@ -85,7 +87,11 @@ public final class SceneGenerator {
         int index = i;
         futures.add(
             pool.submit(
-                () -> generate(out, String.format("scene-%05d", index), sceneSeed(seed, index))));
+                () -> {
+                  String name = String.format("scene-%05d", index);
+                  Generated existing = existing(out, name, sceneSeed(seed, index));
+                  return existing != null ? existing : generate(out, name, sceneSeed(seed, index));
+                }));
       }
       List<Generated> done = new ArrayList<>();
       for (Future<Generated> f : futures) {
@@ -102,6 +108,33 @@ public final class SceneGenerator {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * The scene {@code name} in {@code dir} when a complete one made from {@code sceneSeed} with this
+   * generator's spec is there, else null.
+   */
+  Generated existing(Path dir, String name, long sceneSeed) {
+    Path video = dir.resolve(name + ".mp4");
+    Path json = dir.resolve(name + ".json");
+    if (!Files.isRegularFile(video) || !Files.isRegularFile(json)) {
+      return null;
+    }
+    GroundTruth truth;
+    try {
+      truth = GroundTruth.read(json);
+    } catch (RuntimeException e) {
+      return null;
+    }
+    boolean same =
+        truth.seed() == sceneSeed
+            && truth.seconds() == spec.seconds()
+            && truth.fps() == spec.fps()
+            && truth.width() == spec.width()
+            && truth.height() == spec.height()
+            && truth.sampleRate() == spec.sampleRate()
+            && truth.spatializer().equals(spatializerName);
+    return same ? new Generated(video, json, truth) : null;
   }
 
   /** Generates one scene as {@code name.mp4} and {@code name.json} in {@code dir}. */

@@ -309,6 +309,38 @@ class SceneGeneratorTest {
   }
 
   @Test
+  void shouldKeepCompleteScenesOfTheSameRunAndRemakeTheRestWhenGeneratingAgain() throws Exception {
+    SceneSpec spec = SceneSpec.defaults().withSeconds(1);
+    Path out = dir.resolve("run");
+    new SceneGenerator(spec, 5).generateAll(out, 2, 5, 1, n -> {});
+    Path kept = out.resolve("scene-00000.mp4");
+    java.nio.file.attribute.FileTime keptTime = Files.getLastModifiedTime(kept);
+    byte[] keptBytes = Files.readAllBytes(kept);
+    // An interrupted scene: the video is there, its ground truth (written last) is not.
+    Files.delete(out.resolve("scene-00001.json"));
+    Files.write(out.resolve("scene-00001.mp4"), new byte[] {1, 2, 3});
+    Thread.sleep(20);
+
+    List<SceneGenerator.Generated> again =
+        new SceneGenerator(spec, 5).generateAll(out, 3, 5, 1, n -> {});
+
+    assertThat(again).hasSize(3);
+    assertThat(Files.getLastModifiedTime(kept)).isEqualTo(keptTime);
+    assertThat(Files.size(out.resolve("scene-00001.mp4"))).isGreaterThan(1000);
+    assertThat(out.resolve("scene-00001.json")).exists();
+    assertThat(out.resolve("scene-00002.json")).exists();
+    assertThat(again.get(0).truth().seed()).isEqualTo(SceneGenerator.sceneSeed(5, 0));
+
+    // Another seed or scene length writes its own scenes over the old ones.
+    new SceneGenerator(spec, 6).generateAll(out, 1, 6, 1, n -> {});
+    assertThat(GroundTruth.read(out.resolve("scene-00000.json")).seed())
+        .isEqualTo(SceneGenerator.sceneSeed(6, 0));
+    assertThat(Files.readAllBytes(kept)).isNotEqualTo(keptBytes);
+    new SceneGenerator(spec.withSeconds(2), 6).generateAll(out, 1, 6, 1, n -> {});
+    assertThat(GroundTruth.read(out.resolve("scene-00000.json")).seconds()).isEqualTo(2.0);
+  }
+
+  @Test
   void shouldDecodeWithDebianFfmpegWhenGenerated() throws Exception {
     SceneGenerator.Generated g =
         new SceneGenerator(SceneSpec.defaults().withSeconds(2), 1).generate(dir, "ff", 7);

@@ -1,0 +1,114 @@
+package io.earshot.training.eval;
+
+import io.earshot.training.data.Clip;
+import io.earshot.training.data.ClipSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Test-time symmetry: a clip's flip probability from several views of it whose answers are known
+ * relative to each other. Swapping the channels inverts the answer; mirroring the frames together
+ * with swapping the channels keeps it (the scene is the same, seen in a mirror). The views are
+ * scored in one batch and averaged: {@code p = mean(p(x), 1 - p(swap x), p(mirror swap x), 1 -
+ * p(mirror x))} for 4 views, the first two for 2.
+ */
+public final class SymmetricScorer implements FlipScorer {
+
+  private final FlipScorer inner;
+  private final int views;
+
+  /**
+   * @param views 2 (the clip and its channel swap) or 4 (also both mirrored)
+   */
+  public SymmetricScorer(FlipScorer inner, int views) {
+    if (views != 2 && views != 4) {
+      throw new IllegalArgumentException("views must be 2 or 4, not " + views);
+    }
+    this.inner = inner;
+    this.views = views;
+  }
+
+  @Override
+  public String name() {
+    return inner.name() + " (" + views + " symmetric views)";
+  }
+
+  @Override
+  public ClipSpec clipSpec() {
+    return inner.clipSpec();
+  }
+
+  @Override
+  public double[] score(List<Clip> clips) {
+    int n = clips.size();
+    List<Clip> all = new ArrayList<>(n * views);
+    all.addAll(clips);
+    for (Clip c : clips) {
+      all.add(withAudio(c, c.rgb(), swapChannels(c.audio())));
+    }
+    if (views == 4) {
+      for (Clip c : clips) {
+        all.add(withAudio(c, mirror(c), swapChannels(c.audio())));
+      }
+      for (Clip c : clips) {
+        all.add(withAudio(c, mirror(c), c.audio()));
+      }
+    }
+    double[] p = inner.score(all);
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      double sum = p[i] + (1 - p[n + i]);
+      if (views == 4) {
+        sum += p[2 * n + i] + (1 - p[3 * n + i]);
+      }
+      out[i] = sum / views;
+    }
+    return out;
+  }
+
+  private static Clip withAudio(Clip c, byte[] rgb, float[] audio) {
+    return new Clip(
+        c.videoId(),
+        c.index(),
+        c.startSeconds(),
+        c.split(),
+        c.swapped(),
+        c.mirrored(),
+        c.spec(),
+        rgb,
+        audio);
+  }
+
+  static float[] swapChannels(float[] audio) {
+    float[] out = new float[audio.length];
+    for (int i = 0; i + 1 < audio.length; i += 2) {
+      out[i] = audio[i + 1];
+      out[i + 1] = audio[i];
+    }
+    return out;
+  }
+
+  static byte[] mirror(Clip c) {
+    ClipSpec s = c.spec();
+    int w = s.width();
+    int rows = s.frames() * s.height();
+    byte[] src = c.rgb();
+    byte[] out = new byte[src.length];
+    for (int r = 0; r < rows; r++) {
+      int base = r * w * 3;
+      for (int x = 0; x < w; x++) {
+        int from = base + (w - 1 - x) * 3;
+        int to = base + x * 3;
+        out[to] = src[from];
+        out[to + 1] = src[from + 1];
+        out[to + 2] = src[from + 2];
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    inner.close();
+  }
+}
