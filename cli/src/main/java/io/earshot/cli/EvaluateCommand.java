@@ -53,7 +53,10 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "Seed of generated held-out scenes (never a training seed).")
   long seed;
 
-  @Option(names = "--seconds", defaultValue = "9", description = "Length of generated scenes.")
+  @Option(
+      names = "--seconds",
+      defaultValue = "8",
+      description = "Length of generated scenes (8 s, as train generates its own held-out set).")
   double seconds;
 
   @Option(
