@@ -220,7 +220,23 @@ public final class TrainingRun {
             .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
             .build()) {
       int[] done = {0};
-      dataset.forEach(Split.TRAIN, 0, train::add, n -> bar.stepTo(++done[0]));
+      int videos = dataset.videos().size();
+      long[] bytes = {0};
+      java.util.function.Consumer<Clip> count =
+          c -> bytes[0] += (long) c.rgb().length + 4L * c.audio().length;
+      dataset.forEach(
+          Split.TRAIN,
+          0,
+          c -> {
+            count.accept(c);
+            train.add(c);
+          },
+          n -> {
+            bar.stepTo(++done[0]);
+            if (done[0] == Math.min(20, videos)) {
+              checkMemory(bytes[0], done[0], videos, Runtime.getRuntime().maxMemory());
+            }
+          });
       dataset.forEach(Split.VALIDATION, 0, validation::add, n -> bar.stepTo(++done[0]));
     }
     LOG.info(
@@ -229,6 +245,37 @@ public final class TrainingRun {
         validation.size(),
         Math.round((System.nanoTime() - t0) / 1e9),
         dataset.report().skipped().size());
+  }
+
+  /**
+   * Fails before the heap runs out: training keeps every clip in memory, so the clips of the first
+   * {@code loaded} videos, scaled to all {@code videos}, must fit in the heap with room to train.
+   */
+  static void checkMemory(long bytesSoFar, int loaded, int videos, long maxHeap) {
+    double need = bytesSoFar / (double) loaded * videos;
+    if (need > 0.8 * maxHeap) {
+      long gib = 1L << 30;
+      long suggest = (long) Math.ceil(need / 0.8 / gib) + 1;
+      throw new IllegalStateException(
+          String.format(
+              "the clips of %d videos need about %.1f GiB in memory (%.0f MiB per video so far)"
+                  + " but this JVM may use %.1f GiB: set EARSHOT_JAVA_OPTS=-Xmx%dg (the machine"
+                  + " has %.0f GiB) or train on fewer or shorter videos",
+              videos,
+              need / gib,
+              bytesSoFar / (double) loaded / (1 << 20),
+              maxHeap / (double) gib,
+              suggest,
+              physicalMemory() / (double) gib));
+    }
+  }
+
+  private static long physicalMemory() {
+    java.lang.management.OperatingSystemMXBean os =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun
+        ? sun.getTotalMemorySize()
+        : 0;
   }
 
   static float learningRate(float base, int step, int total, int warmup) {

@@ -82,4 +82,18 @@ class TrainingRunTest {
     assertThat(TrainingRun.learningRate(0.1f, 10, 100, 10)).isEqualTo(0.1f);
     assertThat(TrainingRun.learningRate(0.1f, 99, 100, 10)).isLessThan(0.01f);
   }
+
+  @Test
+  void shouldRefuseToLoadClipsThatWillNotFitInTheHeapAndSayHowToFixIt() {
+    long mib = 1L << 20;
+    // 20 videos loaded, 2 GiB so far: 3000 videos need ~300 GiB.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> TrainingRun.checkMemory(2048 * mib, 20, 3000, 6L * 1024 * mib))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("3000 videos")
+        .hasMessageContaining("EARSHOT_JAVA_OPTS=-Xmx")
+        .hasMessageContaining("fewer or shorter videos");
+    // 1000 videos of 2.6 MiB each fit in 6 GiB.
+    TrainingRun.checkMemory(52 * mib, 20, 1000, 6L * 1024 * mib);
+  }
 }
