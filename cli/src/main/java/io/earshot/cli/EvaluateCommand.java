@@ -8,6 +8,7 @@ import io.earshot.training.eval.ChanceScorer;
 import io.earshot.training.eval.ClassicalScorer;
 import io.earshot.training.eval.Evaluation;
 import io.earshot.training.eval.FlipScorer;
+import io.earshot.training.eval.SavedModelScorer;
 import io.earshot.training.scene.SceneGenerator;
 import io.earshot.training.scene.SceneSpec;
 import java.nio.file.Files;
@@ -79,6 +80,14 @@ final class EvaluateCommand implements Callable<Integer> {
               + " channel swap; 4: also both mirrored), next to the plain network.")
   int views;
 
+  @Option(
+      names = "--tracker-fit",
+      description =
+          "Generated videos (with ground truth, not the evaluated ones) to fit a linear read-out"
+              + " of the network's audio embedding to the source position on; its tracking error is"
+              + " reported next to the classical estimates.")
+  Path trackerFit;
+
   @Override
   public Integer call() throws Exception {
     Path videos = source.videos;
@@ -125,12 +134,26 @@ final class EvaluateCommand implements Callable<Integer> {
               new io.earshot.training.eval.Decidability(videos));
       System.out.print(Evaluation.table(rows));
       io.earshot.training.eval.TrackingEvaluation.Result tracking =
-          io.earshot.training.eval.TrackingEvaluation.run(ClipDataset.open(videos, config), videos);
+          trackerFit != null && scorers.get(0) instanceof SavedModelScorer network
+              ? io.earshot.training.eval.TrackingEvaluation.run(
+                  ClipDataset.open(videos, config),
+                  videos,
+                  network,
+                  ClipDataset.open(trackerFit, config),
+                  trackerFit)
+              : io.earshot.training.eval.TrackingEvaluation.run(
+                  ClipDataset.open(videos, config), videos);
       if (tracking.clips() > 0) {
         System.out.printf(
             "tracking, %d clips with one visible sounding object: mean |x error| %.1f %% of frame"
                 + " width audio-only (interaural), %.1f %% visual salience, %.1f %% fused%n",
             tracking.clips(), tracking.audioOnly(), tracking.visual(), tracking.fused());
+        if (!Double.isNaN(tracking.learned())) {
+          System.out.printf(
+              "learned: %.1f %% of frame width, a linear read-out of the network's audio embedding"
+                  + " fitted on %d clips of %s (penalty %.0e)%n",
+              tracking.learned(), tracking.learnedFitClips(), trackerFit, tracking.learnedLambda());
+        }
       }
       Map<String, Object> context = new LinkedHashMap<>();
       context.put("model", model);

@@ -103,6 +103,47 @@ public final class SavedModelScorer implements FlipScorer {
     }
   }
 
+  /**
+   * The audio stream's embedding of each clip through the {@code embed} signature, averaged over
+   * time: one vector per clip, in order (batches of 32).
+   */
+  public List<double[]> audioEmbeddings(List<Clip> clips) {
+    SessionFunction embed = bundle.function(ModelSignatures.EMBED);
+    List<double[]> out = new java.util.ArrayList<>(clips.size());
+    int frameBytes = spec.frames() * spec.height() * spec.width() * 3;
+    int audioFloats = spec.samples() * 2;
+    for (int from = 0; from < clips.size(); from += 32) {
+      List<Clip> batch = clips.subList(from, Math.min(clips.size(), from + 32));
+      int n = batch.size();
+      byte[] frames = new byte[n * frameBytes];
+      float[] audio = new float[n * audioFloats];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(batch.get(i).rgb(), 0, frames, i * frameBytes, frameBytes);
+        System.arraycopy(batch.get(i).audio(), 0, audio, i * audioFloats, audioFloats);
+      }
+      try (TUint8 f =
+              Tensors.bytes(Shape.of(n, spec.frames(), spec.height(), spec.width(), 3), frames);
+          TFloat32 a = Tensors.floats(Shape.of(n, spec.samples(), 2), audio);
+          Result r = embed.call(Map.of(ModelSignatures.FRAMES, f, ModelSignatures.AUDIO, a))) {
+        org.tensorflow.Tensor e = r.get(ModelSignatures.AUDIO_EMBEDDING).orElseThrow();
+        long[] shape = e.shape().asArray();
+        float[] v = Tensors.toFloatArray(e);
+        int steps = (int) shape[1];
+        int d = (int) shape[2];
+        for (int i = 0; i < n; i++) {
+          double[] mean = new double[d];
+          for (int t = 0; t < steps; t++) {
+            for (int j = 0; j < d; j++) {
+              mean[j] += v[(i * steps + t) * d + j] / steps;
+            }
+          }
+          out.add(mean);
+        }
+      }
+    }
+    return out;
+  }
+
   @Override
   public void close() {
     bundle.close();

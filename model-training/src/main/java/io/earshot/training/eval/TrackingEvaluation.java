@@ -7,6 +7,7 @@ import io.earshot.training.data.Split;
 import io.earshot.training.scene.GroundTruth;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,19 +16,91 @@ import java.util.Map;
  * Sound-source tracking against the generator's ground truth: on clips where exactly one visible
  * object sounds, the mean absolute error of the estimated horizontal position, as a percentage of
  * the frame width, for the audio-only interaural estimate (what the job writes to av.tracks today),
- * the visual salience estimate, and their confidence-weighted fusion.
+ * the visual salience estimate, and their confidence-weighted fusion; with a network and a separate
+ * set of generated videos to fit on, also a {@link LinearTracker} read out of the network's audio
+ * embedding.
  */
 public final class TrackingEvaluation {
 
-  /** Mean absolute x-errors in % of frame width, and the clips they cover. */
-  public record Result(int clips, double audioOnly, double visual, double fused) {}
+  /**
+   * Mean absolute x-errors in % of frame width, and the clips they cover. {@code learned} is NaN
+   * when no learned tracker was fitted; {@code learnedFitClips} is how many clips it was fitted on.
+   */
+  public record Result(
+      int clips,
+      double audioOnly,
+      double visual,
+      double fused,
+      double learned,
+      int learnedFitClips,
+      double learnedLambda) {
+
+    public Result(int clips, double audioOnly, double visual, double fused) {
+      this(clips, audioOnly, visual, fused, Double.NaN, 0, Double.NaN);
+    }
+  }
+
+  /** Clips with one visible sounding object, as recorded (label swap undone), and its x. */
+  record Labelled(List<Clip> clips, double[] x) {}
 
   private TrackingEvaluation() {}
 
   public static Result run(ClipDataset dataset, Path root) {
-    Map<String, GroundTruth> truths = new HashMap<>();
+    return run(dataset, root, null, null, null);
+  }
+
+  /**
+   * As {@link #run(ClipDataset, Path)}; when {@code network} and {@code fit} are given, also fits a
+   * {@link LinearTracker} on the single-source clips of {@code fit} (videos with ground truth in
+   * {@code fitRoot}, which must not be the evaluated ones) and reports its error here.
+   */
+  public static Result run(
+      ClipDataset dataset, Path root, SavedModelScorer network, ClipDataset fit, Path fitRoot) {
+    Labelled test = labelled(dataset, root);
     double[] sums = new double[3];
-    int[] n = {0};
+    List<Clip> clips = test.clips();
+    for (int i = 0; i < clips.size(); i++) {
+      Clip clip = clips.get(i);
+      double truthX = test.x()[i];
+      ClassicalFlipDetector.Result r =
+          new ClassicalFlipDetector(clip.spec().sampleRate(), clip.spec().fps())
+              .score(
+                  clip.rgb(),
+                  clip.spec().frames(),
+                  clip.spec().height(),
+                  clip.spec().width(),
+                  clip.audio());
+      double visual = Double.isNaN(r.visualPosition()) ? 0.5 : r.visualPosition();
+      double audioX = r.audioPosition();
+      double w = Math.min(1, Math.abs(audioX - 0.5) * 2);
+      double fused = Double.isNaN(r.visualPosition()) ? audioX : (1 - w) * visual + w * audioX;
+      sums[0] += Math.abs(audioX - truthX);
+      sums[1] += Math.abs(visual - truthX);
+      sums[2] += Math.abs(fused - truthX);
+    }
+    int c = Math.max(1, clips.size());
+    if (network == null || fit == null || clips.isEmpty()) {
+      return new Result(clips.size(), 100 * sums[0] / c, 100 * sums[1] / c, 100 * sums[2] / c);
+    }
+    Labelled train = labelled(fit, fitRoot);
+    LinearTracker tracker =
+        LinearTracker.fitWithValidation(
+            network.audioEmbeddings(train.clips()), train.x(), 1e-3, 1e-2, 1e-1, 1);
+    double learned = tracker.meanAbsoluteError(network.audioEmbeddings(clips), test.x());
+    return new Result(
+        clips.size(),
+        100 * sums[0] / c,
+        100 * sums[1] / c,
+        100 * sums[2] / c,
+        100 * learned,
+        train.clips().size(),
+        tracker.lambda());
+  }
+
+  static Labelled labelled(ClipDataset dataset, Path root) {
+    Map<String, GroundTruth> truths = new HashMap<>();
+    List<Clip> clips = new ArrayList<>();
+    List<Double> xs = new ArrayList<>();
     dataset.forEach(
         Split.TEST,
         0,
@@ -43,32 +116,26 @@ public final class TrackingEvaluation {
           if (x == null) {
             return;
           }
-          // Score the clip as recorded: undo the dataset's label swap and mirroring.
+          // The clip as recorded: undo the dataset's label swap and mirroring.
           float[] audio =
               clip.swapped() ^ clip.mirrored()
                   ? io.earshot.domain.Pcm.swapLeftRight(clip.audio())
                   : clip.audio();
-          double truthX = clip.mirrored() ? 1 - x : x;
-          ClassicalFlipDetector.Result r =
-              new ClassicalFlipDetector(clip.spec().sampleRate(), clip.spec().fps())
-                  .score(
-                      clip.rgb(),
-                      clip.spec().frames(),
-                      clip.spec().height(),
-                      clip.spec().width(),
-                      audio);
-          double visual = Double.isNaN(r.visualPosition()) ? 0.5 : r.visualPosition();
-          double audioX = r.audioPosition();
-          double w = Math.min(1, Math.abs(audioX - 0.5) * 2);
-          double fused = Double.isNaN(r.visualPosition()) ? audioX : (1 - w) * visual + w * audioX;
-          sums[0] += Math.abs(audioX - truthX);
-          sums[1] += Math.abs(visual - truthX);
-          sums[2] += Math.abs(fused - truthX);
-          n[0]++;
+          clips.add(
+              new Clip(
+                  clip.videoId(),
+                  clip.index(),
+                  clip.startSeconds(),
+                  clip.split(),
+                  false,
+                  clip.mirrored(),
+                  clip.spec(),
+                  clip.rgb(),
+                  audio));
+          xs.add(clip.mirrored() ? 1 - x : x);
         },
         v -> {});
-    int c = Math.max(1, n[0]);
-    return new Result(n[0], 100 * sums[0] / c, 100 * sums[1] / c, 100 * sums[2] / c);
+    return new Labelled(clips, xs.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
   /** The mean x of the one visible sounding object of the clip, or null if not exactly one. */

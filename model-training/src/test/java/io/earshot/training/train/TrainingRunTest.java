@@ -59,6 +59,22 @@ class TrainingRunTest {
     assertThat(meta.metrics()).containsKey("validation_accuracy");
     try (SavedModelScorer scorer = SavedModelScorer.load(outcome.modelDir())) {
       assertThat(scorer.clipSpec().width()).isEqualTo(net.frameSize());
+      // A linear read-out of the audio embedding can be fitted and scored against ground truth.
+      ClipDataset all =
+          ClipDataset.open(
+              videos,
+              DatasetConfig.defaults()
+                  .withClip(TrainingRun.clipSpec(net))
+                  .withAugment(false)
+                  .withSplits(0, 0)
+                  .withHop(0.5)
+                  .withSeed(3));
+      io.earshot.training.eval.TrackingEvaluation.Result tracking =
+          io.earshot.training.eval.TrackingEvaluation.run(all, videos, scorer, all, videos);
+      assertThat(tracking.clips()).isPositive();
+      assertThat(tracking.learnedFitClips()).isEqualTo(tracking.clips());
+      assertThat(tracking.learned()).isBetween(0.0, 100.0);
+      assertThat(scorer.audioEmbeddings(java.util.List.of()).size()).isZero();
     }
   }
 
