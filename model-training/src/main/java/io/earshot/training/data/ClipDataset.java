@@ -82,6 +82,11 @@ public final class ClipDataset {
     return videos;
   }
 
+  /** The same dataset restricted to its first {@code n} videos (in sorted order). */
+  public ClipDataset first(int n) {
+    return new ClipDataset(root, config, videos.subList(0, Math.min(n, videos.size())), 0);
+  }
+
   public DatasetReport report() {
     return report;
   }

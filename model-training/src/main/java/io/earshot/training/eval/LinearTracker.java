@@ -1,5 +1,6 @@
 package io.earshot.training.eval;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -10,18 +11,88 @@ import java.util.List;
  */
 public final class LinearTracker {
 
+  /** The tracker's file in a model directory (covered by the model's file digests). */
+  public static final String FILE_NAME = "tracker.json";
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+
+  /** What {@value #FILE_NAME} holds. */
+  public record Stored(
+      String input,
+      double[] weights,
+      double bias,
+      double lambda,
+      int fitClips,
+      double validationError) {}
+
   private final double[] weights;
   private final double bias;
   private final double lambda;
+  private final double validationError;
 
   private LinearTracker(double[] weights, double bias, double lambda) {
+    this(weights, bias, lambda, Double.NaN);
+  }
+
+  private LinearTracker(double[] weights, double bias, double lambda, double validationError) {
     this.weights = weights;
     this.bias = bias;
     this.lambda = lambda;
+    this.validationError = validationError;
+  }
+
+  /**
+   * Mean absolute error on the held-back 20 % with the chosen penalty ({@link #fitWithValidation}),
+   * NaN otherwise.
+   */
+  public double validationError() {
+    return validationError;
   }
 
   public double lambda() {
     return lambda;
+  }
+
+  /** Writes the tracker into a model directory with what it was fitted on. */
+  public void write(Path modelDir, int fitClips) {
+    try {
+      JSON.writeValue(
+          modelDir.resolve(FILE_NAME).toFile(),
+          new Stored(
+              "mean over time of the embed signature's audio_embedding",
+              weights,
+              bias,
+              lambda,
+              fitClips,
+              validationError));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write " + FILE_NAME + " in " + modelDir, e);
+    }
+  }
+
+  /** The tracker stored with a model, or null when the model has none. */
+  public static LinearTracker read(Path modelDir) {
+    Path file = modelDir.resolve(FILE_NAME);
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      return null;
+    }
+    try {
+      Stored s = JSON.readValue(file.toFile(), Stored.class);
+      if (s.weights() == null || s.weights().length == 0) {
+        throw new io.earshot.training.release.InvalidModelException(file + " has no weights");
+      }
+      return new LinearTracker(s.weights(), s.bias(), s.lambda(), s.validationError());
+    } catch (java.io.IOException e) {
+      throw new io.earshot.training.release.InvalidModelException(
+          file + " is not a valid tracker: " + e.getMessage());
+    }
+  }
+
+  /** Number of features (the audio embedding's width). */
+  public int features() {
+    return weights.length;
   }
 
   /** Position 0..1 for one feature vector. */
@@ -115,7 +186,8 @@ public final class LinearTracker {
         bestLambda = lambda;
       }
     }
-    return fit(features, x, bestLambda);
+    LinearTracker all = fit(features, x, bestLambda);
+    return new LinearTracker(all.weights, all.bias, bestLambda, bestError);
   }
 
   /** Gauss-Jordan elimination with partial pivoting on the augmented {@code d x (d+1)} matrix. */

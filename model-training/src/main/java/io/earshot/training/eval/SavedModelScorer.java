@@ -28,10 +28,12 @@ public final class SavedModelScorer implements FlipScorer {
   private final SessionFunction flip;
   private final ModelMetadata metadata;
   private final ClipSpec spec;
+  private final LinearTracker tracker;
 
-  private SavedModelScorer(SavedModelBundle bundle, ModelMetadata metadata) {
+  private SavedModelScorer(SavedModelBundle bundle, ModelMetadata metadata, LinearTracker tracker) {
     this.bundle = bundle;
     this.metadata = metadata;
+    this.tracker = tracker;
     this.flip = bundle.function(ModelSignatures.FLIP);
     InputContract in = metadata.input();
     this.spec = new ClipSpec(in.clipSeconds(), in.fps(), in.width(), in.height(), in.sampleRate());
@@ -57,12 +59,14 @@ public final class SavedModelScorer implements FlipScorer {
     if (threads > 0) {
       config.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(1);
     }
+    LinearTracker tracker = LinearTracker.read(dir);
     return new SavedModelScorer(
         SavedModelBundle.loader(dir.toString())
             .withTags(ModelSignatures.SERVE_TAG)
             .withConfigProto(config.build())
             .load(),
-        meta);
+        meta,
+        tracker);
   }
 
   public ModelMetadata metadata() {
@@ -100,6 +104,78 @@ public final class SavedModelScorer implements FlipScorer {
         out[i] = p[i];
       }
       return out;
+    }
+  }
+
+  /** Whether the model carries a learned tracker ({@link LinearTracker#FILE_NAME}). */
+  public boolean hasTracker() {
+    return tracker != null;
+  }
+
+  /** Flip probabilities and learned source positions (NaN without a tracker), per clip. */
+  public record Located(double[] flipProbability, double[] x) {}
+
+  /**
+   * Scores clips and, when the model has a tracker, locates their sound from the audio embedding
+   * computed in the same run of the network (one pass: both outputs share the graph's inputs).
+   */
+  public Located scoreAndLocate(List<Clip> clips) {
+    int n = clips.size();
+    double[] x = new double[n];
+    java.util.Arrays.fill(x, Double.NaN);
+    if (tracker == null) {
+      return new Located(score(clips), x);
+    }
+    int frameBytes = spec.frames() * spec.height() * spec.width() * 3;
+    int audioFloats = spec.samples() * 2;
+    byte[] frames = new byte[n * frameBytes];
+    float[] audio = new float[n * audioFloats];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(clips.get(i).rgb(), 0, frames, i * frameBytes, frameBytes);
+      System.arraycopy(clips.get(i).audio(), 0, audio, i * audioFloats, audioFloats);
+    }
+    org.tensorflow.Signature flipSig = flip.signature();
+    org.tensorflow.Signature embedSig = bundle.function(ModelSignatures.EMBED).signature();
+    try (TUint8 f =
+            Tensors.bytes(Shape.of(n, spec.frames(), spec.height(), spec.width(), 3), frames);
+        TFloat32 a = Tensors.floats(Shape.of(n, spec.samples(), 2), audio);
+        Result r =
+            bundle
+                .session()
+                .runner()
+                .feed(flipSig.getInputs().get(ModelSignatures.FRAMES).name, f)
+                .feed(flipSig.getInputs().get(ModelSignatures.AUDIO).name, a)
+                .fetch(flipSig.getOutputs().get(ModelSignatures.FLIP_PROBABILITY).name)
+                .fetch(embedSig.getOutputs().get(ModelSignatures.AUDIO_EMBEDDING).name)
+                .run()) {
+      float[] p = Tensors.toFloatArray(r.get(0));
+      org.tensorflow.Tensor e = r.get(1);
+      long[] shape = e.shape().asArray();
+      int steps = (int) shape[1];
+      int d = (int) shape[2];
+      if (d != tracker.features()) {
+        throw new io.earshot.training.release.InvalidModelException(
+            "the tracker of model "
+                + metadata.version()
+                + " takes "
+                + tracker.features()
+                + " features, the network's audio embedding has "
+                + d);
+      }
+      float[] v = Tensors.toFloatArray(e);
+      double[] out = new double[n];
+      double[] mean = new double[d];
+      for (int i = 0; i < n; i++) {
+        out[i] = p[i];
+        java.util.Arrays.fill(mean, 0);
+        for (int t = 0; t < steps; t++) {
+          for (int j = 0; j < d; j++) {
+            mean[j] += v[(i * steps + t) * d + j] / steps;
+          }
+        }
+        x[i] = tracker.predict(mean);
+      }
+      return new Located(out, x);
     }
   }
 

@@ -97,6 +97,39 @@ public final class TrackingEvaluation {
         tracker.lambda());
   }
 
+  /**
+   * Fits a {@link LinearTracker} for the exported model in {@code modelDir} on the single-source
+   * clips of {@code fit} (generated videos with ground truth in {@code fitRoot}), stores it as
+   * {@value LinearTracker#FILE_NAME} with the model and re-signs the model's file digests; the job
+   * then writes LEARNED tracks with this model.
+   */
+  public static LinearTracker fitAndStore(Path modelDir, ClipDataset fit, Path fitRoot) {
+    Labelled data = labelled(fit, fitRoot);
+    if (data.clips().size() < 10) {
+      throw new IllegalArgumentException(
+          "only "
+              + data.clips().size()
+              + " clips with one visible sounding object in "
+              + fitRoot
+              + ": the tracker is fitted on generated scenes with ground truth");
+    }
+    LinearTracker tracker;
+    try (SavedModelScorer network = SavedModelScorer.load(modelDir)) {
+      tracker =
+          LinearTracker.fitWithValidation(
+              network.audioEmbeddings(data.clips()), data.x(), 1e-3, 1e-2, 1e-1, 1);
+    }
+    tracker.write(modelDir, data.clips().size());
+    io.earshot.training.release.ModelMetadata meta =
+        io.earshot.training.release.ModelMetadata.read(modelDir);
+    Map<String, Double> metrics = new java.util.LinkedHashMap<>(meta.metrics());
+    metrics.put("tracking_x_mae_validation", tracker.validationError());
+    meta.withMetrics(metrics)
+        .withFiles(io.earshot.training.release.ModelFiles.hashes(modelDir))
+        .write(modelDir);
+    return tracker;
+  }
+
   static Labelled labelled(ClipDataset dataset, Path root) {
     Map<String, GroundTruth> truths = new HashMap<>();
     List<Clip> clips = new ArrayList<>();

@@ -75,7 +75,46 @@ class TrainingRunTest {
       assertThat(tracking.learnedFitClips()).isEqualTo(tracking.clips());
       assertThat(tracking.learned()).isBetween(0.0, 100.0);
       assertThat(scorer.audioEmbeddings(java.util.List.of()).size()).isZero();
+      assertThat(scorer.hasTracker()).isFalse();
     }
+
+    // The tracker stored with the model: covered by the digests, one pass gives both outputs.
+    io.earshot.training.eval.LinearTracker tracker =
+        io.earshot.training.eval.TrackingEvaluation.fitAndStore(
+            outcome.modelDir(), ClipDataset.open(videos, all(net)), videos);
+    assertThat(tracker.validationError()).isBetween(0.0, 1.0);
+    ModelMetadata signed = ModelFiles.verify(outcome.modelDir(), null);
+    assertThat(signed.files()).containsKey(io.earshot.training.eval.LinearTracker.FILE_NAME);
+    assertThat(signed.metrics()).containsKey("tracking_x_mae_validation");
+    try (SavedModelScorer scorer = SavedModelScorer.load(outcome.modelDir())) {
+      assertThat(scorer.hasTracker()).isTrue();
+      java.util.List<io.earshot.training.data.Clip> clips = new java.util.ArrayList<>();
+      ClipDataset.open(videos, all(net))
+          .forEach(io.earshot.training.data.Split.TEST, 0, clips::add, n -> {});
+      java.util.List<io.earshot.training.data.Clip> some = clips.subList(0, 5);
+      SavedModelScorer.Located located = scorer.scoreAndLocate(some);
+      double[] plain = scorer.score(some);
+      for (int i = 0; i < some.size(); i++) {
+        assertThat(located.flipProbability()[i])
+            .isCloseTo(plain[i], org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(located.x()[i]).isBetween(0.0, 1.0);
+      }
+    }
+    // A tampered tracker is caught by the digest check.
+    Files.writeString(
+        outcome.modelDir().resolve(io.earshot.training.eval.LinearTracker.FILE_NAME), "{}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ModelFiles.verify(outcome.modelDir(), null))
+        .hasMessageContaining("tracker.json");
+  }
+
+  private static DatasetConfig all(NetConfig net) {
+    return DatasetConfig.defaults()
+        .withClip(TrainingRun.clipSpec(net))
+        .withAugment(false)
+        .withSplits(0, 0)
+        .withHop(0.5)
+        .withSeed(3);
   }
 
   @Test

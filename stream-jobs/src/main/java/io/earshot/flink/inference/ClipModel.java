@@ -78,8 +78,17 @@ public final class ClipModel implements AutoCloseable {
     return spec;
   }
 
-  /** Result per clip: flip probability and the classical source position. */
-  public record Scored(double flipProbability, double audioX, double visualX, double confidence) {}
+  /**
+   * Result per clip: flip probability, the classical source positions, and the learned one (NaN
+   * when the model has no tracker).
+   */
+  public record Scored(
+      double flipProbability, double audioX, double visualX, double confidence, double learnedX) {
+
+    public Scored(double flipProbability, double audioX, double visualX, double confidence) {
+      this(flipProbability, audioX, visualX, confidence, Double.NaN);
+    }
+  }
 
   /**
    * Time spent in the last {@link #score(List, ClipSpec)}: building inputs, the network, the
@@ -109,7 +118,8 @@ public final class ClipModel implements AutoCloseable {
       clips.add(toClip(j, shape));
     }
     long t1 = System.nanoTime();
-    double[] p = network != null ? network.score(clips) : null;
+    SavedModelScorer.Located located = network != null ? network.scoreAndLocate(clips) : null;
+    double[] p = located != null ? located.flipProbability() : null;
     long t2 = System.nanoTime();
     List<Scored> out = new ArrayList<>(jobs.size());
     ClassicalFlipDetector classical = new ClassicalFlipDetector(shape.sampleRate(), shape.fps());
@@ -122,7 +132,8 @@ public final class ClipModel implements AutoCloseable {
               p != null ? p[i] : r.flipProbability(),
               r.audioPosition(),
               r.visualPosition(),
-              r.confidence()));
+              r.confidence(),
+              located != null ? located.x()[i] : Double.NaN));
     }
     last = new Timings(t1 - t0, t2 - t1, System.nanoTime() - t2);
     return out;

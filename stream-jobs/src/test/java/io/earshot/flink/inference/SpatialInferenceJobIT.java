@@ -185,6 +185,27 @@ class SpatialInferenceJobIT {
     List<SourceTrack> tracks = readAll(stack, Topics.TRACKS, SourceTrack.class);
     assertThat(tracks.stream().filter(t -> swappedByStream.containsKey(t.getStreamId())))
         .hasSize(scored);
+    // A model that carries a learned tracker locates with it, and says which model did.
+    boolean learned =
+        java.nio.file.Files.exists(
+            Path.of(config.model()).resolve(io.earshot.training.eval.LinearTracker.FILE_NAME));
+    String version;
+    try (ClipModel m = ClipModel.open(config.model())) {
+      version = m.version();
+    }
+    assertThat(tracks)
+        .allSatisfy(
+            t -> {
+              assertThat(t.getMethod())
+                  .isEqualTo(
+                      learned
+                          ? io.earshot.avro.TrackingMethod.LEARNED
+                          : io.earshot.avro.TrackingMethod.FUSED);
+              assertThat(t.getX()).isBetween(0.0, 1.0);
+              if (learned) {
+                assertThat(t.getModelVersion()).isEqualTo(version);
+              }
+            });
 
     List<DeadLetter> dead = readAll(stack, Topics.DEAD_LETTER, DeadLetter.class);
     assertThat(dead)
