@@ -83,9 +83,10 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--tracker-fit",
       description =
-          "Generated videos (with ground truth, not the evaluated ones) to fit a linear read-out"
-              + " of the network's audio embedding to the source position on; its tracking error is"
-              + " reported next to the classical estimates.")
+          "Generated videos (with ground truth, not the evaluated ones) to fit a new linear"
+              + " read-out of the network's audio embedding to the source position on (without it, a"
+              + " tracker stored with the model is evaluated); its error is reported next to the"
+              + " classical estimates.")
   Path trackerFit;
 
   @Override
@@ -134,12 +135,12 @@ final class EvaluateCommand implements Callable<Integer> {
               new io.earshot.training.eval.Decidability(videos));
       System.out.print(Evaluation.table(rows));
       io.earshot.training.eval.TrackingEvaluation.Result tracking =
-          trackerFit != null && scorers.get(0) instanceof SavedModelScorer network
+          scorers.get(0) instanceof SavedModelScorer network
               ? io.earshot.training.eval.TrackingEvaluation.run(
                   ClipDataset.open(videos, config),
                   videos,
                   network,
-                  ClipDataset.open(trackerFit, config),
+                  trackerFit != null ? ClipDataset.open(trackerFit, config) : null,
                   trackerFit)
               : io.earshot.training.eval.TrackingEvaluation.run(
                   ClipDataset.open(videos, config), videos);
@@ -148,7 +149,11 @@ final class EvaluateCommand implements Callable<Integer> {
             "tracking, %d clips with one visible sounding object: mean |x error| %.1f %% of frame"
                 + " width audio-only (interaural), %.1f %% visual salience, %.1f %% fused%n",
             tracking.clips(), tracking.audioOnly(), tracking.visual(), tracking.fused());
-        if (!Double.isNaN(tracking.learned())) {
+        if (!Double.isNaN(tracking.learned()) && tracking.learnedFitClips() == 0) {
+          System.out.printf(
+              "learned: %.1f %% of frame width, the model's own tracker (%s, as the job uses it)%n",
+              tracking.learned(), io.earshot.training.eval.LinearTracker.FILE_NAME);
+        } else if (!Double.isNaN(tracking.learned())) {
           System.out.printf(
               "learned: %.1f %% of frame width, a linear read-out of the network's audio embedding"
                   + " fitted on %d clips of %s (penalty %.0e)%n",

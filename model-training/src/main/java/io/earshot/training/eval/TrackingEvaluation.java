@@ -79,6 +79,25 @@ public final class TrackingEvaluation {
       sums[2] += Math.abs(fused - truthX);
     }
     int c = Math.max(1, clips.size());
+    if (network != null && fit == null && network.hasTracker() && !clips.isEmpty()) {
+      // The tracker stored with the model, as the job uses it.
+      double learned = 0;
+      for (int from = 0; from < clips.size(); from += 32) {
+        List<Clip> batch = clips.subList(from, Math.min(clips.size(), from + 32));
+        double[] x = network.scoreAndLocate(batch).x();
+        for (int i = 0; i < x.length; i++) {
+          learned += Math.abs(x[i] - test.x()[from + i]);
+        }
+      }
+      return new Result(
+          clips.size(),
+          100 * sums[0] / c,
+          100 * sums[1] / c,
+          100 * sums[2] / c,
+          100 * learned / c,
+          0,
+          Double.NaN);
+    }
     if (network == null || fit == null || clips.isEmpty()) {
       return new Result(clips.size(), 100 * sums[0] / c, 100 * sums[1] / c, 100 * sums[2] / c);
     }
