@@ -361,9 +361,9 @@ public class InferenceFunction
         new OutRecord(
             Topics.PREDICTIONS, job.streamId, predictions.serialize(Topics.PREDICTIONS, p)));
     if (s != null) {
-      // A model with a tracker reads the position out of its audio embedding (on generated scenes
-      // about two thirds of the classical error, see TrackingEvaluation); otherwise the classical
-      // estimate, fused with visual salience.
+      // A model with a tracker reads the position out of its audio embedding (held-out generated
+      // scenes: 6.6 % of frame width against 12.4 % for the classical fused estimate, see
+      // TrackingEvaluation); otherwise the classical estimate, fused with visual salience.
       boolean learned = !Double.isNaN(s.learnedX());
       SourceTrack t =
           SourceTrack.newBuilder()
