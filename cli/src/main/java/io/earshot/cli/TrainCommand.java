@@ -135,15 +135,21 @@ final class TrainCommand implements Callable<Integer> {
       // Generated scenes come with ground truth: fit the learned tracker (a linear read-out of the
       // audio embedding) on the first 1000 of them and store it with the model.
       System.err.println("fitting the learned tracker on up to 1000 training scenes...");
-      io.earshot.training.eval.LinearTracker tracker =
-          io.earshot.training.eval.TrackingEvaluation.fitAndStore(
-              outcome.modelDir(),
-              ClipDataset.open(videos, data.withAugment(false).withSplits(0, 0)).first(1000),
-              videos);
-      System.out.printf(
-          "learned tracker: mean |x error| %.1f %% of frame width on its validation clips (%s)%n",
-          100 * tracker.validationError(),
-          outcome.modelDir().resolve(io.earshot.training.eval.LinearTracker.FILE_NAME));
+      try {
+        io.earshot.training.eval.LinearTracker tracker =
+            io.earshot.training.eval.TrackingEvaluation.fitAndStore(
+                outcome.modelDir(),
+                ClipDataset.open(videos, data.withAugment(false).withSplits(0, 0)).first(1000),
+                videos);
+        System.out.printf(
+            "learned tracker: mean |x error| %.1f %% of frame width on its validation clips (%s)%n",
+            100 * tracker.validationError(),
+            outcome.modelDir().resolve(io.earshot.training.eval.LinearTracker.FILE_NAME));
+      } catch (IllegalArgumentException e) {
+        // Too few single-source clips (a handful of scenes): the model is fine without a tracker,
+        // the job then writes classical tracks.
+        System.err.println("no learned tracker: " + e.getMessage());
+      }
     }
     if (source.generate != null && evalScenes > 0) {
       heldOut(outcome.modelDir());
