@@ -29,12 +29,28 @@ public final class SavedModelScorer implements FlipScorer {
   private final ModelMetadata metadata;
   private final ClipSpec spec;
   private final LinearTracker tracker;
+  // With a tracker: the tensors one session run feeds (frames, audio) and fetches (flip
+  // probability, audio embedding), resolved once from the two signatures.
+  private final String[] trackedRun;
 
   private SavedModelScorer(SavedModelBundle bundle, ModelMetadata metadata, LinearTracker tracker) {
     this.bundle = bundle;
     this.metadata = metadata;
     this.tracker = tracker;
     this.flip = bundle.function(ModelSignatures.FLIP);
+    if (tracker != null) {
+      org.tensorflow.Signature scoring = flip.signature();
+      org.tensorflow.Signature embed = bundle.function(ModelSignatures.EMBED).signature();
+      this.trackedRun =
+          new String[] {
+            scoring.getInputs().get(ModelSignatures.FRAMES).name,
+            scoring.getInputs().get(ModelSignatures.AUDIO).name,
+            scoring.getOutputs().get(ModelSignatures.FLIP_PROBABILITY).name,
+            embed.getOutputs().get(ModelSignatures.AUDIO_EMBEDDING).name
+          };
+    } else {
+      this.trackedRun = null;
+    }
     InputContract in = metadata.input();
     this.spec = new ClipSpec(in.clipSeconds(), in.fps(), in.width(), in.height(), in.sampleRate());
   }
@@ -85,22 +101,12 @@ public final class SavedModelScorer implements FlipScorer {
 
   @Override
   public double[] score(List<Clip> clips) {
-    int n = clips.size();
-    int frameBytes = spec.frames() * spec.height() * spec.width() * 3;
-    int audioFloats = spec.samples() * 2;
-    byte[] frames = new byte[n * frameBytes];
-    float[] audio = new float[n * audioFloats];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(clips.get(i).rgb(), 0, frames, i * frameBytes, frameBytes);
-      System.arraycopy(clips.get(i).audio(), 0, audio, i * audioFloats, audioFloats);
-    }
-    try (TUint8 f =
-            Tensors.bytes(Shape.of(n, spec.frames(), spec.height(), spec.width(), 3), frames);
-        TFloat32 a = Tensors.floats(Shape.of(n, spec.samples(), 2), audio);
+    try (TUint8 f = frames(clips);
+        TFloat32 a = audio(clips);
         Result r = flip.call(Map.of(ModelSignatures.FRAMES, f, ModelSignatures.AUDIO, a))) {
       float[] p = Tensors.toFloatArray(r.get(ModelSignatures.FLIP_PROBABILITY).orElseThrow());
-      double[] out = new double[n];
-      for (int i = 0; i < n; i++) {
+      double[] out = new double[clips.size()];
+      for (int i = 0; i < out.length; i++) {
         out[i] = p[i];
       }
       return out;
@@ -126,33 +132,20 @@ public final class SavedModelScorer implements FlipScorer {
     if (tracker == null) {
       return new Located(score(clips), x);
     }
-    int frameBytes = spec.frames() * spec.height() * spec.width() * 3;
-    int audioFloats = spec.samples() * 2;
-    byte[] frames = new byte[n * frameBytes];
-    float[] audio = new float[n * audioFloats];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(clips.get(i).rgb(), 0, frames, i * frameBytes, frameBytes);
-      System.arraycopy(clips.get(i).audio(), 0, audio, i * audioFloats, audioFloats);
-    }
-    org.tensorflow.Signature flipSig = flip.signature();
-    org.tensorflow.Signature embedSig = bundle.function(ModelSignatures.EMBED).signature();
-    try (TUint8 f =
-            Tensors.bytes(Shape.of(n, spec.frames(), spec.height(), spec.width(), 3), frames);
-        TFloat32 a = Tensors.floats(Shape.of(n, spec.samples(), 2), audio);
+    try (TUint8 f = frames(clips);
+        TFloat32 a = audio(clips);
         Result r =
             bundle
                 .session()
                 .runner()
-                .feed(flipSig.getInputs().get(ModelSignatures.FRAMES).name, f)
-                .feed(flipSig.getInputs().get(ModelSignatures.AUDIO).name, a)
-                .fetch(flipSig.getOutputs().get(ModelSignatures.FLIP_PROBABILITY).name)
-                .fetch(embedSig.getOutputs().get(ModelSignatures.AUDIO_EMBEDDING).name)
+                .feed(trackedRun[0], f)
+                .feed(trackedRun[1], a)
+                .fetch(trackedRun[2])
+                .fetch(trackedRun[3])
                 .run()) {
       float[] p = Tensors.toFloatArray(r.get(0));
-      org.tensorflow.Tensor e = r.get(1);
-      long[] shape = e.shape().asArray();
-      int steps = (int) shape[1];
-      int d = (int) shape[2];
+      List<double[]> embeddings = timeMeans(r.get(1), n);
+      int d = embeddings.isEmpty() ? tracker.features() : embeddings.get(0).length;
       if (d != tracker.features()) {
         throw new io.earshot.training.release.InvalidModelException(
             "the tracker of model "
@@ -162,18 +155,10 @@ public final class SavedModelScorer implements FlipScorer {
                 + " features, the network's audio embedding has "
                 + d);
       }
-      float[] v = Tensors.toFloatArray(e);
       double[] out = new double[n];
-      double[] mean = new double[d];
       for (int i = 0; i < n; i++) {
         out[i] = p[i];
-        java.util.Arrays.fill(mean, 0);
-        for (int t = 0; t < steps; t++) {
-          for (int j = 0; j < d; j++) {
-            mean[j] += v[(i * steps + t) * d + j] / steps;
-          }
-        }
-        x[i] = tracker.predict(mean);
+        x[i] = tracker.predict(embeddings.get(i));
       }
       return new Located(out, x);
     }
@@ -186,36 +171,53 @@ public final class SavedModelScorer implements FlipScorer {
   public List<double[]> audioEmbeddings(List<Clip> clips) {
     SessionFunction embed = bundle.function(ModelSignatures.EMBED);
     List<double[]> out = new java.util.ArrayList<>(clips.size());
-    int frameBytes = spec.frames() * spec.height() * spec.width() * 3;
-    int audioFloats = spec.samples() * 2;
     for (int from = 0; from < clips.size(); from += 32) {
       List<Clip> batch = clips.subList(from, Math.min(clips.size(), from + 32));
-      int n = batch.size();
-      byte[] frames = new byte[n * frameBytes];
-      float[] audio = new float[n * audioFloats];
-      for (int i = 0; i < n; i++) {
-        System.arraycopy(batch.get(i).rgb(), 0, frames, i * frameBytes, frameBytes);
-        System.arraycopy(batch.get(i).audio(), 0, audio, i * audioFloats, audioFloats);
-      }
-      try (TUint8 f =
-              Tensors.bytes(Shape.of(n, spec.frames(), spec.height(), spec.width(), 3), frames);
-          TFloat32 a = Tensors.floats(Shape.of(n, spec.samples(), 2), audio);
+      try (TUint8 f = frames(batch);
+          TFloat32 a = audio(batch);
           Result r = embed.call(Map.of(ModelSignatures.FRAMES, f, ModelSignatures.AUDIO, a))) {
-        org.tensorflow.Tensor e = r.get(ModelSignatures.AUDIO_EMBEDDING).orElseThrow();
-        long[] shape = e.shape().asArray();
-        float[] v = Tensors.toFloatArray(e);
-        int steps = (int) shape[1];
-        int d = (int) shape[2];
-        for (int i = 0; i < n; i++) {
-          double[] mean = new double[d];
-          for (int t = 0; t < steps; t++) {
-            for (int j = 0; j < d; j++) {
-              mean[j] += v[(i * steps + t) * d + j] / steps;
-            }
-          }
-          out.add(mean);
+        out.addAll(timeMeans(r.get(ModelSignatures.AUDIO_EMBEDDING).orElseThrow(), batch.size()));
+      }
+    }
+    return out;
+  }
+
+  /** The clips' frames as one {@code uint8 [n, T, H, W, 3]} input. */
+  private TUint8 frames(List<Clip> clips) {
+    int frameBytes = spec.frames() * spec.height() * spec.width() * 3;
+    byte[] frames = new byte[clips.size() * frameBytes];
+    for (int i = 0; i < clips.size(); i++) {
+      System.arraycopy(clips.get(i).rgb(), 0, frames, i * frameBytes, frameBytes);
+    }
+    return Tensors.bytes(
+        Shape.of(clips.size(), spec.frames(), spec.height(), spec.width(), 3), frames);
+  }
+
+  /** The clips' stereo audio as one {@code float32 [n, samples, 2]} input. */
+  private TFloat32 audio(List<Clip> clips) {
+    int audioFloats = spec.samples() * 2;
+    float[] audio = new float[clips.size() * audioFloats];
+    for (int i = 0; i < clips.size(); i++) {
+      System.arraycopy(clips.get(i).audio(), 0, audio, i * audioFloats, audioFloats);
+    }
+    return Tensors.floats(Shape.of(clips.size(), spec.samples(), 2), audio);
+  }
+
+  /** Each clip's {@code [n, T, d]} embedding averaged over T. */
+  private static List<double[]> timeMeans(org.tensorflow.Tensor embedding, int n) {
+    long[] shape = embedding.shape().asArray();
+    int steps = (int) shape[1];
+    int d = (int) shape[2];
+    float[] v = Tensors.toFloatArray(embedding);
+    List<double[]> out = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      double[] mean = new double[d];
+      for (int t = 0; t < steps; t++) {
+        for (int j = 0; j < d; j++) {
+          mean[j] += v[(i * steps + t) * d + j] / steps;
         }
       }
+      out.add(mean);
     }
     return out;
   }

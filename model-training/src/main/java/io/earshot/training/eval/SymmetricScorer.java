@@ -1,8 +1,8 @@
 package io.earshot.training.eval;
 
+import io.earshot.domain.Pcm;
 import io.earshot.training.data.Clip;
 import io.earshot.training.data.ClipSpec;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,20 +41,21 @@ public final class SymmetricScorer implements FlipScorer {
   @Override
   public double[] score(List<Clip> clips) {
     int n = clips.size();
-    List<Clip> all = new ArrayList<>(n * views);
-    all.addAll(clips);
-    for (Clip c : clips) {
-      all.add(withAudio(c, c.rgb(), swapChannels(c.audio())));
-    }
-    if (views == 4) {
-      for (Clip c : clips) {
-        all.add(withAudio(c, mirror(c), swapChannels(c.audio())));
+    // Views in blocks of n: x, swap x, then mirror swap x, mirror x. Each clip's swapped audio and
+    // mirrored frames are made once and shared by the views that use them.
+    Clip[] all = new Clip[n * views];
+    for (int i = 0; i < n; i++) {
+      Clip c = clips.get(i);
+      float[] swapped = Pcm.swapLeftRight(c.audio());
+      all[i] = c;
+      all[n + i] = withAudio(c, c.rgb(), swapped);
+      if (views == 4) {
+        byte[] mirrored = mirror(c);
+        all[2 * n + i] = withAudio(c, mirrored, swapped);
+        all[3 * n + i] = withAudio(c, mirrored, c.audio());
       }
-      for (Clip c : clips) {
-        all.add(withAudio(c, mirror(c), c.audio()));
-      }
     }
-    double[] p = inner.score(all);
+    double[] p = inner.score(List.of(all));
     double[] out = new double[n];
     for (int i = 0; i < n; i++) {
       double sum = p[i] + (1 - p[n + i]);
@@ -77,15 +78,6 @@ public final class SymmetricScorer implements FlipScorer {
         c.spec(),
         rgb,
         audio);
-  }
-
-  static float[] swapChannels(float[] audio) {
-    float[] out = new float[audio.length];
-    for (int i = 0; i + 1 < audio.length; i += 2) {
-      out[i] = audio[i + 1];
-      out[i + 1] = audio[i];
-    }
-    return out;
   }
 
   static byte[] mirror(Clip c) {

@@ -44,7 +44,7 @@ class SymmetricScorerTest {
         c.mirrored(),
         c.spec(),
         c.rgb(),
-        SymmetricScorer.swapChannels(c.audio()));
+        io.earshot.domain.Pcm.swapLeftRight(c.audio()));
   }
 
   @Test
@@ -86,7 +86,7 @@ class SymmetricScorerTest {
         }
       }
     }
-    assertThat(SymmetricScorer.swapChannels(SymmetricScorer.swapChannels(c.audio())))
+    assertThat(io.earshot.domain.Pcm.swapLeftRight(io.earshot.domain.Pcm.swapLeftRight(c.audio())))
         .containsExactly(c.audio());
   }
 
