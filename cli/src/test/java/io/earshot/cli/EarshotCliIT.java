@@ -1,12 +1,10 @@
 package io.earshot.cli;
 
+import static io.earshot.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.earshot.stack.LocalStack;
 import io.earshot.testing.SharedStack;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,27 +18,9 @@ class EarshotCliIT {
 
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static synchronized Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-    try {
-      int exit = EarshotCli.run(args);
-      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
   @Test
   void shouldListEveryCommandWithDescriptionWhenAskedForHelp() {
-    Run help = run("--help");
+    CliRun help = run("--help");
 
     assertThat(help.exit()).isZero();
     for (String command :
@@ -55,7 +35,7 @@ class EarshotCliIT {
 
   @Test
   void shouldExitWithBadInputCodeAndOneLineWhenFileIsMissing() {
-    Run r = run("ingest", dir.resolve("missing.mp4").toString(), "--stream-id", "x");
+    CliRun r = run("ingest", dir.resolve("missing.mp4").toString(), "--stream-id", "x");
 
     assertThat(r.exit()).isEqualTo(EarshotCli.EXIT_BAD_INPUT);
     assertThat(r.err().strip()).startsWith("earshot: input file not found").doesNotContain("\n");
@@ -63,7 +43,7 @@ class EarshotCliIT {
 
   @Test
   void shouldRejectInvalidOptionNamingItWhenStreamIdIsBad() {
-    Run r = run("ingest", "x.mp4", "--stream-id", "has space");
+    CliRun r = run("ingest", "x.mp4", "--stream-id", "has space");
 
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("--stream-id");
@@ -71,7 +51,7 @@ class EarshotCliIT {
 
   @Test
   void shouldRejectMonitorOptionNamingItWhenValueIsInvalid() {
-    Run r = run("monitor", "--set", "flip-threshold=high", "--http-port", "0");
+    CliRun r = run("monitor", "--set", "flip-threshold=high", "--http-port", "0");
 
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err().strip()).startsWith("earshot: flip-threshold must be a number");
@@ -81,7 +61,7 @@ class EarshotCliIT {
   void shouldIngestSampleIntoStackWhenRunFromCommandLine(LocalStack stack) throws Exception {
     Path sample = SampleVideo.write(dir.resolve("s.mp4"), 4, -1, 3);
 
-    Run r =
+    CliRun r =
         run(
             "ingest",
             sample.toString(),
@@ -110,7 +90,7 @@ class EarshotCliIT {
 
   @Test
   void shouldDetectTheSampleSwapAndPrintDelayAndUrlsWhenDemoRuns() {
-    Run r =
+    CliRun r =
         run(
             "demo",
             "--shots",
@@ -140,7 +120,7 @@ class EarshotCliIT {
   void shouldExitWithClearMessageWhenDemoPortIsTaken() throws Exception {
     try (java.net.ServerSocket taken =
         new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      Run r =
+      CliRun r =
           run(
               "demo",
               "--kafka-port",
@@ -163,9 +143,9 @@ class EarshotCliIT {
   void shouldGenerateScenesAndReadThemAsClipsWhenRunFromCommandLine() throws Exception {
     Path out = dir.resolve("generated");
 
-    Run gen =
+    CliRun gen =
         run("generate", "--out", out.toString(), "--count", "3", "--seconds", "4", "--seed", "2");
-    Run data =
+    CliRun data =
         run("dataset", "--videos", out.toString(), "--report", dir.resolve("r.json").toString());
 
     assertThat(gen.exit()).as(gen.err()).isZero();

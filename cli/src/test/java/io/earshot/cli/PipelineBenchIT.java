@@ -1,10 +1,8 @@
 package io.earshot.cli;
 
+import static io.earshot.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -16,27 +14,9 @@ import org.junit.jupiter.api.Test;
  */
 class PipelineBenchIT {
 
-  private record Run(int exit, String out, String err) {}
-
-  private static synchronized Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-    try {
-      int exit = EarshotCli.run(args);
-      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
   @Test
   void shouldPrintDrainRateNextToBareModelWhenBacklogIsBenchmarked() {
-    Run r =
+    CliRun r =
         run(
             "bench",
             "pipeline",
@@ -66,7 +46,7 @@ class PipelineBenchIT {
 
   @Test
   void shouldPrintOneRowPerStreamCountWhenRealTimeSweepRuns() {
-    Run r = run("bench", "pipeline", "--sweep", "1", "--seconds", "6");
+    CliRun r = run("bench", "pipeline", "--sweep", "1", "--seconds", "6");
 
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     Matcher row =
