@@ -93,9 +93,27 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue from the last checkpoint in --out.")
   boolean resume;
 
+  @Option(
+      names = "--init-from",
+      description =
+          "Start from this model's weights (same --config) instead of fresh ones: fine-tune the"
+              + " shipped model on your own videos, or continue a run on more scenes.")
+  Path initFrom;
+
+  @Option(
+      names = "--learning-rate",
+      description =
+          "Peak learning rate of the warm-up and cosine schedule (default: the config's; lower it"
+              + " when fine-tuning with --init-from).")
+  Float learningRate;
+
   @Override
   public Integer call() throws Exception {
     NetConfig net = NetConfig.byName(config);
+    if (initFrom != null) {
+      // Before any scene is generated or clip loaded: a wrong model is said at once.
+      TrainingRun.startingPoint(initFrom, net);
+    }
     Path videos = source.videos;
     String description;
     if (source.generate != null) {
@@ -117,15 +135,27 @@ final class TrainCommand implements Callable<Integer> {
     ClipDataset dataset = ClipDataset.open(videos, data);
     TrainingRun.Outcome outcome =
         new TrainingRun(
-                new TrainingOptions(net, out, epochs, batch, seed, 200, resume),
+                new TrainingOptions(
+                    net,
+                    out,
+                    epochs,
+                    batch,
+                    seed,
+                    200,
+                    resume,
+                    learningRate != null ? learningRate : net.learningRate(),
+                    initFrom),
                 dataset,
                 description)
             .run();
     System.out.printf(
-        "trained %s: best validation accuracy %.1f%% (AUC %.3f); model in %s, curve in %s%n",
+        "trained %s: %s; model in %s, curve in %s%n",
         net.name(),
-        100 * outcome.valAccuracy(),
-        outcome.valAuc(),
+        outcome.valAccuracy() >= 0
+            ? String.format(
+                "best validation accuracy %.1f%% (AUC %.3f)",
+                100 * outcome.valAccuracy(), outcome.valAuc())
+            : "no validation clips (give more videos to measure it), last weights exported",
         outcome.modelDir(),
         out.resolve("training-curve.png"));
     if (!dataset.report().skipped().isEmpty()) {

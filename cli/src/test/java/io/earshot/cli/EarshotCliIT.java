@@ -156,4 +156,77 @@ class EarshotCliIT {
     assertThat(data.out()).contains("read 3 clips").contains("train");
     assertThat(java.nio.file.Files.readString(dir.resolve("r.json"))).contains("\"splits\"");
   }
+
+  @Test
+  void shouldFineTuneATrainedModelAndRefuseAnotherNetworksWeightsWhenStartedFromIt()
+      throws Exception {
+    Path base = dir.resolve("base");
+    String[] small = {"--seconds", "4", "--epochs", "1", "--batch", "4", "--eval-scenes", "0"};
+    CliRun first =
+        run(
+            concat(
+                new String[] {
+                  "train", "--generate", "6", "--config", "tiny", "--out", base.toString()
+                },
+                small));
+    assertThat(first.exit()).as(first.err()).isZero();
+    String baseVersion =
+        io.earshot.training.release.ModelMetadata.read(base.resolve("model")).version();
+
+    CliRun tuned =
+        run(
+            concat(
+                new String[] {
+                  "train",
+                  "--generate",
+                  "6",
+                  "--seed",
+                  "2",
+                  "--config",
+                  "tiny",
+                  "--init-from",
+                  base.resolve("model").toString(),
+                  "--learning-rate",
+                  "0.002",
+                  "--out",
+                  dir.resolve("tuned").toString()
+                },
+                small));
+
+    assertThat(tuned.exit()).as(tuned.err()).isZero();
+    java.util.Map<String, Object> training =
+        io.earshot.training.release.ModelMetadata.read(dir.resolve("tuned/model")).training();
+    assertThat(training)
+        .containsEntry("initFrom", baseVersion)
+        .containsEntry("learningRate", 0.002);
+
+    CliRun wrong =
+        run(
+            concat(
+                new String[] {
+                  "train",
+                  "--generate",
+                  "6",
+                  "--config",
+                  "cpu-logmel",
+                  "--init-from",
+                  base.resolve("model").toString(),
+                  "--out",
+                  dir.resolve("wrong").toString()
+                },
+                small));
+    assertThat(wrong.exit()).isEqualTo(2);
+    assertThat(wrong.err().strip())
+        .startsWith("earshot: --init-from")
+        .contains("holds a 'tiny' network but this run trains 'cpu-logmel'")
+        .doesNotContain("\n");
+    // Said before generating anything.
+    assertThat(java.nio.file.Files.exists(dir.resolve("wrong/data"))).isFalse();
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
 }

@@ -13,6 +13,8 @@ import java.nio.file.Path;
  * @param seed seeds sampling, labels and mirroring (the network's initialisers use the config's)
  * @param warmupSteps linear learning-rate warm-up before the cosine decay
  * @param resume continue from the last checkpoint in {@code out}
+ * @param learningRate peak learning rate of the schedule (the config's for a run from scratch)
+ * @param initFrom a model of the same config to start from (fine-tuning), or null for fresh weights
  */
 public record TrainingOptions(
     NetConfig config,
@@ -21,7 +23,21 @@ public record TrainingOptions(
     int batchSize,
     long seed,
     int warmupSteps,
-    boolean resume) {
+    boolean resume,
+    float learningRate,
+    Path initFrom) {
+
+  /** A run from freshly initialised weights at the config's learning rate. */
+  public TrainingOptions(
+      NetConfig config,
+      Path out,
+      int epochs,
+      int batchSize,
+      long seed,
+      int warmupSteps,
+      boolean resume) {
+    this(config, out, epochs, batchSize, seed, warmupSteps, resume, config.learningRate(), null);
+  }
 
   public TrainingOptions {
     if (epochs < 1) {
@@ -29,6 +45,9 @@ public record TrainingOptions(
     }
     if (batchSize < 1) {
       throw new IllegalArgumentException("--batch must be at least 1");
+    }
+    if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
+      throw new IllegalArgumentException("--learning-rate must be a positive number");
     }
   }
 }

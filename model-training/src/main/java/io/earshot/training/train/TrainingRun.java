@@ -79,6 +79,7 @@ public final class TrainingRun {
     NetConfig config = options.config();
     Path out = Files.createDirectories(options.out());
     Path checkpoints = Files.createDirectories(out.resolve("checkpoints"));
+    Start initFrom = options.initFrom() == null ? null : startingPoint(options.initFrom(), config);
     ClipCache train = new ClipCache();
     List<Clip> validation = new ArrayList<>();
     load(train, validation);
@@ -99,7 +100,15 @@ public final class TrainingRun {
     double bestAuc = Double.NaN;
     Path best = checkpoints.resolve("best");
     try (TfTrainer trainer = TfTrainer.create(config)) {
-      if (options.resume() && Files.exists(out.resolve("history.json"))) {
+      boolean resuming = options.resume() && Files.exists(out.resolve("history.json"));
+      if (initFrom != null && !resuming) {
+        restoreWeights(trainer, initFrom);
+        LOG.info(
+            "starting from the weights of model {} ({})",
+            initFrom.metadata().version(),
+            initFrom.directory());
+      }
+      if (resuming) {
         Epoch[] done = JSON.readValue(out.resolve("history.json").toFile(), Epoch[].class);
         history.addAll(List.of(done));
         startEpoch = done.length;
@@ -140,14 +149,12 @@ public final class TrainingRun {
               boolean mirror = random.nextBoolean();
               ClipCache.copyFrames(
                   train.frames.get(idx), f, i * frameBytes, frames, size, size, mirror);
-              float[] aligned = train.audio.get(idx);
-              float[] audio =
-                  swapped ^ mirror ? io.earshot.domain.Pcm.swapLeftRight(aligned) : aligned;
-              System.arraycopy(audio, 0, a, i * audioFloats, audioFloats);
+              train.copyAudio(idx, a, i * audioFloats, swapped ^ mirror);
               labels[i] = swapped ? 1f : 0f;
             }
             int step = epoch * stepsPerEpoch + s;
-            float lr = learningRate(config.learningRate(), step, totalSteps, options.warmupSteps());
+            float lr =
+                learningRate(options.learningRate(), step, totalSteps, options.warmupSteps());
             float loss = trainer.step(new ClipBatch(b, f, a, labels), lr);
             if (!Float.isFinite(loss)) {
               throw new IllegalStateException(
@@ -205,9 +212,42 @@ public final class TrainingRun {
       Path modelDir = out.resolve("model");
       deleteRecursively(modelDir);
       trainer.export(modelDir);
-      writeMetadata(modelDir, config, bestAcc, bestAuc, train.size(), validation.size());
+      writeMetadata(modelDir, config, initFrom, bestAcc, bestAuc, train.size(), validation.size());
       return new Outcome(modelDir, bestAcc, bestAuc, history);
     }
+  }
+
+  /** A model whose weights a run starts from, checked against the run's network. */
+  public record Start(Path directory, ModelMetadata metadata) {}
+
+  /**
+   * Checks that the model in {@code dir} is intact (its sha256 digests) and was built from the same
+   * network config as this run, so its variables restore one for one into the training graph.
+   */
+  public static Start startingPoint(Path dir, NetConfig config) {
+    ModelMetadata meta;
+    try {
+      meta = ModelFiles.verify(dir, null);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "--init-from " + dir + " is not a usable Earshot model: " + e.getMessage(), e);
+    }
+    if (!config.name().equals(meta.config())) {
+      throw new IllegalArgumentException(
+          String.format(
+              "--init-from %s holds a '%s' network but this run trains '%s': pass --config %s or"
+                  + " start from a '%s' model",
+              dir, meta.config(), config.name(), meta.config(), config.name()));
+    }
+    return new Start(dir, meta);
+  }
+
+  /**
+   * Restores a checked model's variables into the trainer: an exported SavedModel's variables are a
+   * checkpoint of the training graph it came from (weights, momentum, batch-norm statistics).
+   */
+  static void restoreWeights(TfTrainer trainer, Start start) {
+    trainer.restoreCheckpoint(start.directory().resolve("variables").resolve("variables"));
   }
 
   private void load(ClipCache train, List<Clip> validation) {
@@ -222,8 +262,7 @@ public final class TrainingRun {
       int[] done = {0};
       int videos = dataset.videos().size();
       long[] bytes = {0};
-      java.util.function.Consumer<Clip> count =
-          c -> bytes[0] += (long) c.rgb().length + 4L * c.audio().length;
+      java.util.function.Consumer<Clip> count = c -> bytes[0] += ClipCache.bytes(c);
       dataset.forEach(
           Split.TRAIN,
           0,
@@ -326,7 +365,13 @@ public final class TrainingRun {
   }
 
   private void writeMetadata(
-      Path modelDir, NetConfig config, double acc, double auc, int trainClips, int valClips) {
+      Path modelDir,
+      NetConfig config,
+      Start initFrom,
+      double acc,
+      double auc,
+      int trainClips,
+      int valClips) {
     Map<String, Object> training = new LinkedHashMap<>();
     training.put("data", dataDescription);
     training.put("seed", options.seed());
@@ -334,7 +379,11 @@ public final class TrainingRun {
     training.put("batch", options.batchSize());
     training.put("trainClips", trainClips);
     training.put("validationClips", valClips);
-    training.put("learningRate", config.learningRate());
+    training.put("learningRate", options.learningRate());
+    if (initFrom != null) {
+      training.put("initFrom", initFrom.metadata().version());
+      training.put("initFromData", initFrom.metadata().training().get("data"));
+    }
     training.put("weightDecay", config.weightDecay());
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("validation_accuracy", acc);

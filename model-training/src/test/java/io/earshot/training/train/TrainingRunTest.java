@@ -132,6 +132,109 @@ class TrainingRunTest {
   }
 
   @Test
+  void shouldStartFromAModelsWeightsWhenInitialisedFromIt() throws Exception {
+    NetConfig net = NetConfig.tiny();
+    TrainingRun.Outcome base =
+        new TrainingRun(
+                new TrainingOptions(net, dir.resolve("base"), 1, 8, 1, 5, false), dataset(net), "d")
+            .run();
+    java.util.List<io.earshot.training.data.Clip> clips = new java.util.ArrayList<>();
+    ClipDataset.open(videos, all(net))
+        .forEach(io.earshot.training.data.Split.TEST, 0, clips::add, n -> {});
+    java.util.List<io.earshot.training.data.Clip> some = clips.subList(0, 6);
+
+    // The exported variables restore into a fresh training graph and give the model's answers.
+    double[] exported;
+    try (SavedModelScorer scorer = SavedModelScorer.load(base.modelDir())) {
+      exported = scorer.score(some);
+    }
+    try (io.earshot.training.model.TfTrainer fresh =
+        io.earshot.training.model.TfTrainer.create(net)) {
+      float[] before = fresh.predict(batch(net, some));
+      TrainingRun.restoreWeights(fresh, TrainingRun.startingPoint(base.modelDir(), net));
+      float[] after = fresh.predict(batch(net, some));
+      double moved = 0;
+      for (int i = 0; i < some.size(); i++) {
+        assertThat((double) after[i])
+            .isCloseTo(exported[i], org.assertj.core.data.Offset.offset(1e-5));
+        moved = Math.max(moved, Math.abs(after[i] - before[i]));
+      }
+      assertThat(moved).as("fresh weights answer differently").isGreaterThan(1e-4);
+    }
+
+    // A run started from it records where it came from and its own learning rate.
+    TrainingRun.Outcome tuned =
+        new TrainingRun(
+                new TrainingOptions(
+                    net, dir.resolve("tuned"), 1, 8, 2, 5, false, 0.004f, base.modelDir()),
+                dataset(net),
+                "more")
+            .run();
+    ModelMetadata meta = ModelFiles.verify(tuned.modelDir(), null);
+    assertThat(meta.training())
+        .containsEntry("initFrom", ModelFiles.verify(base.modelDir(), null).version())
+        .containsEntry("initFromData", "d")
+        .containsEntry("learningRate", 0.004);
+
+    // Another network's weights cannot be restored: said before any clip is loaded.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> TrainingRun.startingPoint(base.modelDir(), NetConfig.cpu()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("holds a 'tiny' network")
+        .hasMessageContaining("--config tiny");
+    // Nor a directory that is not a model.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> TrainingRun.startingPoint(dir.resolve("nothing"), net))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not a usable Earshot model");
+  }
+
+  private static io.earshot.training.model.ClipBatch batch(
+      NetConfig net, java.util.List<io.earshot.training.data.Clip> clips) {
+    int frameBytes = net.framesPerClip() * net.frameSize() * net.frameSize() * 3;
+    int audioFloats = net.samplesPerClip() * 2;
+    byte[] f = new byte[clips.size() * frameBytes];
+    float[] a = new float[clips.size() * audioFloats];
+    for (int i = 0; i < clips.size(); i++) {
+      System.arraycopy(clips.get(i).rgb(), 0, f, i * frameBytes, frameBytes);
+      System.arraycopy(clips.get(i).audio(), 0, a, i * audioFloats, audioFloats);
+    }
+    return new io.earshot.training.model.ClipBatch(clips.size(), f, a, null);
+  }
+
+  @Test
+  void shouldKeepAudioAs16BitPcmAlignedAndSwapItOnTheWayOut() {
+    // As read: the reader swapped this clip's channels for its own label.
+    float[] read = {-0.25f, 0.5f, -2f, 1.5f, 0f, 1e-3f};
+    ClipCache cache = new ClipCache();
+    cache.add(
+        new io.earshot.training.data.Clip(
+            "v", 0, 0, io.earshot.training.data.Split.TRAIN, true, false, null, new byte[3], read));
+
+    assertThat(ClipCache.quantize(read, false))
+        .containsExactly(
+            (short) -8192, (short) 16384, (short) -32767, (short) 32767, (short) 0, (short) 33);
+    float[] aligned = new float[8];
+    cache.copyAudio(0, aligned, 2, false);
+    float lsb = 1f / 32767;
+    assertThat(aligned[2]).isCloseTo(0.5f, org.assertj.core.data.Offset.offset(lsb));
+    assertThat(aligned[3]).isCloseTo(-0.25f, org.assertj.core.data.Offset.offset(lsb));
+    assertThat(aligned[4]).isEqualTo(1f); // clipped to full scale
+    assertThat(aligned[5]).isEqualTo(-1f);
+    assertThat(aligned[6]).isCloseTo(1e-3f, org.assertj.core.data.Offset.offset(lsb));
+    float[] swapped = new float[6];
+    cache.copyAudio(0, swapped, 0, true);
+    assertThat(swapped[0]).isEqualTo(aligned[3]);
+    assertThat(swapped[1]).isEqualTo(aligned[2]);
+    assertThat(ClipCache.bytes(cache_clip(read))).isEqualTo(3 + 2 * 6);
+  }
+
+  private static io.earshot.training.data.Clip cache_clip(float[] audio) {
+    return new io.earshot.training.data.Clip(
+        "v", 0, 0, io.earshot.training.data.Split.TRAIN, false, false, null, new byte[3], audio);
+  }
+
+  @Test
   void shouldWarmUpThenDecayTheLearningRate() {
     assertThat(TrainingRun.learningRate(0.1f, 0, 100, 10)).isEqualTo(0.01f);
     assertThat(TrainingRun.learningRate(0.1f, 10, 100, 10)).isEqualTo(0.1f);
