@@ -279,26 +279,8 @@ class PipelineHealthDashboardIT {
       }
       Exit.resetExitProcedure();
       if (job != null) {
-        stop(job);
+        io.earshot.flink.inference.JobStop.stopCommitting(job);
       }
-    }
-  }
-
-  /**
-   * Stops the job with a savepoint, which commits its last Kafka transaction. A cancelled job
-   * leaves that transaction open until it times out (10 min): read-committed consumers of the
-   * shared stack, such as the next test's monitor, then stall on those partitions.
-   */
-  private static void stop(JobClient job) throws Exception {
-    try {
-      job.stopWithSavepoint(
-              false,
-              Files.createTempDirectory("pipeline-health-savepoint").toUri().toString(),
-              org.apache.flink.core.execution.SavepointFormatType.DEFAULT)
-          .get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      System.err.println("stop with savepoint failed, cancelling: " + e);
-      job.cancel().get(30, TimeUnit.SECONDS);
     }
   }
 
