@@ -82,20 +82,8 @@ public final class SymmetricScorer implements FlipScorer {
 
   static byte[] mirror(Clip c) {
     ClipSpec s = c.spec();
-    int w = s.width();
-    int rows = s.frames() * s.height();
-    byte[] src = c.rgb();
-    byte[] out = new byte[src.length];
-    for (int r = 0; r < rows; r++) {
-      int base = r * w * 3;
-      for (int x = 0; x < w; x++) {
-        int from = base + (w - 1 - x) * 3;
-        int to = base + x * 3;
-        out[to] = src[from];
-        out[to + 1] = src[from + 1];
-        out[to + 2] = src[from + 2];
-      }
-    }
+    byte[] out = new byte[c.rgb().length];
+    io.earshot.training.data.RgbFrames.mirror(c.rgb(), out, 0, s.frames() * s.height(), s.width());
     return out;
   }
 

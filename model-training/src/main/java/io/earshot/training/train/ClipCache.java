@@ -70,17 +70,6 @@ final class ClipCache {
       System.arraycopy(src, 0, dst, offset, src.length);
       return;
     }
-    for (int f = 0; f < frames; f++) {
-      for (int y = 0; y < h; y++) {
-        int row = (f * h + y) * w * 3;
-        for (int x = 0; x < w; x++) {
-          int s = row + (w - 1 - x) * 3;
-          int d = offset + row + x * 3;
-          dst[d] = src[s];
-          dst[d + 1] = src[s + 1];
-          dst[d + 2] = src[s + 2];
-        }
-      }
-    }
+    io.earshot.training.data.RgbFrames.mirror(src, dst, offset, frames * h, w);
   }
 }
