@@ -44,14 +44,17 @@ public final class ClipDataset {
     report.ignored(ignored);
   }
 
-  /** Lists the videos under {@code root} (recursively, sorted for determinism). */
+  /**
+   * Lists the videos under {@code root} (recursively, following symbolic links, e.g. a linked
+   * directory of videos that live elsewhere; sorted for determinism).
+   */
   public static ClipDataset open(Path root, DatasetConfig config) {
     if (!Files.isDirectory(root)) {
       throw new IllegalArgumentException("--videos must be a directory of videos, got " + root);
     }
     List<Path> videos = new ArrayList<>();
     int ignored = 0;
-    try (Stream<Path> files = Files.walk(root)) {
+    try (Stream<Path> files = Files.walk(root, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
       for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
         if (EXTENSIONS.contains(extension(p))) {
           videos.add(p);

@@ -168,6 +168,23 @@ class ClipDatasetTest {
   }
 
   @Test
+  void shouldListTheSameVideosWhenTheDirectoryIsASymbolicLink() throws Exception {
+    Path linked = Files.createDirectories(dir.resolve("linked"));
+    Files.createSymbolicLink(linked.resolve("all"), videos);
+    Path linkedRoot = Files.createSymbolicLink(dir.resolve("videos-link"), videos);
+
+    ClipDataset direct = ClipDataset.open(videos, config());
+    ClipDataset viaRoot = ClipDataset.open(linkedRoot, config());
+    ClipDataset viaSubdirectory = ClipDataset.open(linked, config());
+
+    assertThat(viaRoot.videos()).hasSameSizeAs(direct.videos()).hasSizeGreaterThan(12);
+    // Same relative paths, so the same seeded splits.
+    assertThat(viaRoot.videos().stream().map(viaRoot::splitOf).toList())
+        .isEqualTo(direct.videos().stream().map(direct::splitOf).toList());
+    assertThat(viaSubdirectory.videos()).hasSameSizeAs(direct.videos());
+  }
+
+  @Test
   void shouldSwapTheChannelsExactlyWhenLabelSaysSwapped() throws Exception {
     ClipDataset dataset = ClipDataset.open(videos, config().withAugment(false));
     List<Clip> clips = new ArrayList<>();
