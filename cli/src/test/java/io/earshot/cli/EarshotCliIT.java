@@ -161,37 +161,25 @@ class EarshotCliIT {
   void shouldFineTuneATrainedModelAndRefuseAnotherNetworksWeightsWhenStartedFromIt()
       throws Exception {
     Path base = dir.resolve("base");
-    String[] small = {"--seconds", "4", "--epochs", "1", "--batch", "4", "--eval-scenes", "0"};
-    CliRun first =
-        run(
-            concat(
-                new String[] {
-                  "train", "--generate", "6", "--config", "tiny", "--out", base.toString()
-                },
-                small));
+    CliRun first = trainSmall("--generate", "6", "--config", "tiny", "--out", base.toString());
     assertThat(first.exit()).as(first.err()).isZero();
     String baseVersion =
         io.earshot.training.release.ModelMetadata.read(base.resolve("model")).version();
 
     CliRun tuned =
-        run(
-            concat(
-                new String[] {
-                  "train",
-                  "--generate",
-                  "6",
-                  "--seed",
-                  "2",
-                  "--config",
-                  "tiny",
-                  "--init-from",
-                  base.resolve("model").toString(),
-                  "--learning-rate",
-                  "0.002",
-                  "--out",
-                  dir.resolve("tuned").toString()
-                },
-                small));
+        trainSmall(
+            "--generate",
+            "6",
+            "--seed",
+            "2",
+            "--config",
+            "tiny",
+            "--init-from",
+            base.resolve("model").toString(),
+            "--learning-rate",
+            "0.002",
+            "--out",
+            dir.resolve("tuned").toString());
 
     assertThat(tuned.exit()).as(tuned.err()).isZero();
     java.util.Map<String, Object> training =
@@ -201,20 +189,15 @@ class EarshotCliIT {
         .containsEntry("learningRate", 0.002);
 
     CliRun wrong =
-        run(
-            concat(
-                new String[] {
-                  "train",
-                  "--generate",
-                  "6",
-                  "--config",
-                  "cpu-logmel",
-                  "--init-from",
-                  base.resolve("model").toString(),
-                  "--out",
-                  dir.resolve("wrong").toString()
-                },
-                small));
+        trainSmall(
+            "--generate",
+            "6",
+            "--config",
+            "cpu-logmel",
+            "--init-from",
+            base.resolve("model").toString(),
+            "--out",
+            dir.resolve("wrong").toString());
     assertThat(wrong.exit()).isEqualTo(2);
     assertThat(wrong.err().strip())
         .startsWith("earshot: --init-from")
@@ -224,9 +207,13 @@ class EarshotCliIT {
     assertThat(java.nio.file.Files.exists(dir.resolve("wrong/data"))).isFalse();
   }
 
-  private static String[] concat(String[] a, String[] b) {
-    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    return all;
+  /** {@code earshot train args...} on a few short scenes for one epoch, without a held-out set. */
+  private static CliRun trainSmall(String... args) {
+    String[] small = {"--seconds", "4", "--epochs", "1", "--batch", "4", "--eval-scenes", "0"};
+    String[] all = new String[1 + args.length + small.length];
+    all[0] = "train";
+    System.arraycopy(args, 0, all, 1, args.length);
+    System.arraycopy(small, 0, all, 1 + args.length, small.length);
+    return run(all);
   }
 }
