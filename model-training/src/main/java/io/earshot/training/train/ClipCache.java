@@ -1,34 +1,117 @@
 package io.earshot.training.train;
 
 import io.earshot.training.data.Clip;
-import java.util.ArrayList;
-import java.util.List;
+import io.earshot.training.data.RgbFrames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.BitSet;
 
 /**
- * Training clips held in memory with their audio aligned to their frames (no label applied), so
+ * Decoded clips kept in a file with their audio aligned to their frames (no label applied), so
  * every epoch can draw fresh swap labels and mirrorings: the self-supervised label costs nothing to
  * resample, and decoding once keeps the two cores on the network.
  *
- * <p>Audio is kept as 16-bit PCM, as the media carried it: half the bytes of floats (a 3 s clip at
- * 64x64 takes 0.41 MB instead of 0.60), which is what let the default model's 9000 scenes (2 s hop)
- * fit a 24 GiB machine. Quantising the decoder's float output to 16 bits adds noise 96 dB below
- * full scale, under the front end's log floor (1e-6 of mel power).
+ * <p>The clips live on disk, not on the heap: the operating system's page cache holds as many as
+ * fit and the rest are read back at disk speed. So the number of scenes a run can train on is
+ * bounded by free disk space, not by the JVM heap (9000 scenes at a 2 s hop took ~10 GB of heap
+ * when they were kept there; 18000 take ~20 GB of file). Each clip is one fixed-size record: its
+ * RGB frames, then its stereo audio as 16-bit little-endian PCM, as the media carried it (a 3 s
+ * clip at 64x64 takes 0.41 MB). Quantising the decoder's float output to 16 bits adds noise 96 dB
+ * below full scale, under the front end's log floor (1e-6 of mel power). The file is deleted on
+ * {@link #close()}.
+ *
+ * <p>Adding is single-threaded; reading is through one {@link Reader} per thread.
  */
-final class ClipCache {
+final class ClipCache implements AutoCloseable {
 
   private static final float SCALE = 32767f;
 
-  final List<byte[]> frames = new ArrayList<>();
-  private final List<short[]> audio = new ArrayList<>();
+  private final Path file;
+  private final FileChannel channel;
+  private final int frameBytes;
+  private final int audioSamples;
+  private final BitSet labels = new BitSet();
+  private final ByteBuffer record;
+  private int size;
 
+  /**
+   * A cache in {@code file} (created, or emptied when it is there) for clips of {@code frameBytes}
+   * RGB bytes and {@code audioSamples} interleaved stereo samples.
+   */
+  ClipCache(Path file, int frameBytes, int audioSamples) {
+    if (frameBytes < 0 || audioSamples < 0 || audioSamples % 2 != 0) {
+      throw new IllegalArgumentException(
+          "a clip needs whole stereo frames: "
+              + frameBytes
+              + " bytes, "
+              + audioSamples
+              + " samples");
+    }
+    this.file = file;
+    this.frameBytes = frameBytes;
+    this.audioSamples = audioSamples;
+    this.record = ByteBuffer.allocate(recordBytes()).order(ByteOrder.LITTLE_ENDIAN);
+    try {
+      this.channel =
+          FileChannel.open(
+              file,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the clip cache " + file + ": " + e, e);
+    }
+  }
+
+  /** Appends a clip, undoing the channel swap its reader applied for its own label. */
   void add(Clip clip) {
-    frames.add(clip.rgb());
-    // The reader swapped the channels for its own label; undo it to get the aligned original.
-    audio.add(quantize(clip.audio(), clip.swapped()));
+    if (clip.rgb().length != frameBytes || clip.audio().length != audioSamples) {
+      throw new IllegalArgumentException(
+          String.format(
+              "clip %s#%d has %d frame bytes and %d samples; this cache holds %d and %d",
+              clip.videoId(),
+              clip.index(),
+              clip.rgb().length,
+              clip.audio().length,
+              frameBytes,
+              audioSamples));
+    }
+    record.clear();
+    record.put(clip.rgb());
+    float[] stereo = clip.audio();
+    boolean swap = clip.swapped();
+    for (int k = 0; k + 1 < stereo.length; k += 2) {
+      record.putShort(toShort(stereo[swap ? k + 1 : k]));
+      record.putShort(toShort(stereo[swap ? k : k + 1]));
+    }
+    record.flip();
+    long at = (long) size * recordBytes();
+    try {
+      while (record.hasRemaining()) {
+        at += channel.write(record, at);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot write clip " + size + " to the clip cache " + file + " (disk full?): " + e, e);
+    }
+    labels.set(size, swap);
+    size++;
   }
 
   int size() {
-    return frames.size();
+    return size;
+  }
+
+  /** The swap label clip i was read with (validation keeps the dataset's fixed labels). */
+  boolean swapped(int i) {
+    return labels.get(i);
   }
 
   /** Bytes one clip takes in this cache: its frames plus 16-bit samples. */
@@ -36,17 +119,22 @@ final class ClipCache {
     return (long) clip.rgb().length + 2L * clip.audio().length;
   }
 
-  /**
-   * Writes clip i's interleaved stereo audio, as floats, into dst at offset, with left and right
-   * exchanged when asked.
-   */
-  void copyAudio(int i, float[] dst, int offset, boolean swap) {
-    short[] src = audio.get(i);
-    for (int k = 0; k + 1 < src.length; k += 2) {
-      float left = src[k] / SCALE;
-      float right = src[k + 1] / SCALE;
-      dst[offset + k] = swap ? right : left;
-      dst[offset + k + 1] = swap ? left : right;
+  private int recordBytes() {
+    return frameBytes + 2 * audioSamples;
+  }
+
+  /** A reader with its own buffers; one per thread. */
+  Reader reader() {
+    return new Reader();
+  }
+
+  @Override
+  public void close() {
+    try {
+      channel.close();
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the clip cache " + file + ": " + e, e);
     }
   }
 
@@ -64,13 +152,55 @@ final class ClipCache {
     return (short) Math.round(Math.max(-1f, Math.min(1f, v)) * SCALE);
   }
 
-  /** Copies clip i's frames into dst (mirrored horizontally when asked). */
-  static void copyFrames(
-      byte[] src, byte[] dst, int offset, int frames, int h, int w, boolean mirror) {
-    if (!mirror) {
-      System.arraycopy(src, 0, dst, offset, src.length);
-      return;
+  /** Reads one clip at a time into its buffers and copies it out into batches. */
+  final class Reader {
+    private final byte[] frames = new byte[frameBytes];
+    private final ByteBuffer buffer =
+        ByteBuffer.allocate(recordBytes()).order(ByteOrder.LITTLE_ENDIAN);
+
+    /** Reads clip i; the copy methods then copy it out. */
+    Reader read(int i) {
+      if (i < 0 || i >= size) {
+        throw new IndexOutOfBoundsException("clip " + i + " of " + size);
+      }
+      buffer.clear();
+      long at = (long) i * recordBytes();
+      try {
+        while (buffer.hasRemaining()) {
+          int n = channel.read(buffer, at);
+          if (n < 0) {
+            throw new IOException("the file ends inside clip " + i);
+          }
+          at += n;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read clip " + i + " from " + file + ": " + e, e);
+      }
+      buffer.flip();
+      buffer.get(frames);
+      return this;
     }
-    io.earshot.training.data.RgbFrames.mirror(src, dst, offset, frames * h, w);
+
+    /** Copies the clip's frames into dst at offset, mirrored horizontally when asked. */
+    void copyFrames(byte[] dst, int offset, int rows, int width, boolean mirror) {
+      if (mirror) {
+        RgbFrames.mirror(frames, dst, offset, rows, width);
+      } else {
+        System.arraycopy(frames, 0, dst, offset, frameBytes);
+      }
+    }
+
+    /**
+     * Writes the clip's interleaved stereo audio, as floats, into dst at offset, with left and
+     * right exchanged when asked.
+     */
+    void copyAudio(float[] dst, int offset, boolean swap) {
+      for (int k = 0; k < audioSamples; k += 2) {
+        float left = buffer.getShort(frameBytes + 2 * k) / SCALE;
+        float right = buffer.getShort(frameBytes + 2 * k + 2) / SCALE;
+        dst[offset + k] = swap ? right : left;
+        dst[offset + k + 1] = swap ? left : right;
+      }
+    }
   }
 }

@@ -2,7 +2,6 @@ package io.earshot.training.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.earshot.training.data.Clip;
 import io.earshot.training.data.ClipDataset;
 import io.earshot.training.data.ClipSpec;
 import io.earshot.training.data.Split;
@@ -43,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * checkpoints (resumable), a progress bar with loss and validation accuracy, and a training-curve
  * PNG. Ends by exporting the best-validation weights as a SavedModel with Earshot metadata.
  *
- * <p>Labels are drawn afresh each epoch: every training clip is kept aligned in memory and gets a
- * random swap (the label) and a random joint mirroring per epoch (see {@link ClipCache}).
+ * <p>Labels are drawn afresh each epoch: every training clip is decoded once, kept aligned (in a
+ * file) and gets a random swap (the label) and a random joint mirroring per epoch (see {@link
+ * ClipCache}).
  */
 public final class TrainingRun {
 
@@ -80,9 +80,23 @@ public final class TrainingRun {
     Path out = Files.createDirectories(options.out());
     Path checkpoints = Files.createDirectories(out.resolve("checkpoints"));
     Start initFrom = options.initFrom() == null ? null : startingPoint(options.initFrom(), config);
-    ClipCache train = new ClipCache();
-    List<Clip> validation = new ArrayList<>();
-    load(train, validation);
+    int frames = config.framesPerClip();
+    int size = config.frameSize();
+    int frameBytes = frames * size * size * 3;
+    int audioFloats = config.samplesPerClip() * 2;
+    try (ClipCache train =
+            new ClipCache(out.resolve("clips-train.cache"), frameBytes, audioFloats);
+        ClipCache validation =
+            new ClipCache(out.resolve("clips-validation.cache"), frameBytes, audioFloats)) {
+      load(train, validation, out);
+      return train(out, checkpoints, initFrom, train, validation);
+    }
+  }
+
+  private Outcome train(
+      Path out, Path checkpoints, Start initFrom, ClipCache train, ClipCache validation)
+      throws IOException {
+    NetConfig config = options.config();
     if (train.size() < options.batchSize()) {
       throw new IllegalArgumentException(
           "only "
@@ -125,6 +139,7 @@ public final class TrainingRun {
       int size = config.frameSize();
       int frameBytes = frames * size * size * 3;
       int audioFloats = config.samplesPerClip() * 2;
+      ClipCache.Reader reader = train.reader();
       for (int epoch = startEpoch; epoch < options.epochs(); epoch++) {
         long t0 = System.nanoTime();
         Random random = new Random(options.seed() * 1_000_003L + epoch);
@@ -147,9 +162,8 @@ public final class TrainingRun {
               int idx = order[s * b + i];
               boolean swapped = random.nextBoolean();
               boolean mirror = random.nextBoolean();
-              ClipCache.copyFrames(
-                  train.frames.get(idx), f, i * frameBytes, frames, size, size, mirror);
-              train.copyAudio(idx, a, i * audioFloats, swapped ^ mirror);
+              reader.read(idx).copyFrames(f, i * frameBytes, frames * size, size, mirror);
+              reader.copyAudio(a, i * audioFloats, swapped ^ mirror);
               labels[i] = swapped ? 1f : 0f;
             }
             int step = epoch * stepsPerEpoch + s;
@@ -250,7 +264,7 @@ public final class TrainingRun {
     trainer.restoreCheckpoint(start.directory().resolve("variables").resolve("variables"));
   }
 
-  private void load(ClipCache train, List<Clip> validation) {
+  private void load(ClipCache train, ClipCache validation, Path out) {
     long t0 = System.nanoTime();
     try (ProgressBar bar =
         new ProgressBarBuilder()
@@ -262,18 +276,17 @@ public final class TrainingRun {
       int[] done = {0};
       int videos = dataset.videos().size();
       long[] bytes = {0};
-      java.util.function.Consumer<Clip> count = c -> bytes[0] += ClipCache.bytes(c);
       dataset.forEach(
           Split.TRAIN,
           0,
           c -> {
-            count.accept(c);
+            bytes[0] += ClipCache.bytes(c);
             train.add(c);
           },
           n -> {
             bar.stepTo(++done[0]);
             if (done[0] == Math.min(20, videos)) {
-              checkMemory(bytes[0], done[0], videos, Runtime.getRuntime().maxMemory());
+              checkDisk(bytes[0], done[0], videos, out, usableSpace(out));
             }
           });
       dataset.forEach(Split.VALIDATION, 0, validation::add, n -> bar.stepTo(++done[0]));
@@ -287,34 +300,33 @@ public final class TrainingRun {
   }
 
   /**
-   * Fails before the heap runs out: training keeps every clip in memory, so the clips of the first
-   * {@code loaded} videos, scaled to all {@code videos}, must fit in the heap with room to train.
+   * Fails before the disk fills: the clips of the first {@code loaded} videos (already written),
+   * scaled to all {@code videos}, must fit in the free space of the run directory's disk.
    */
-  static void checkMemory(long bytesSoFar, int loaded, int videos, long maxHeap) {
+  static void checkDisk(long bytesSoFar, int loaded, int videos, Path out, long usable) {
     double need = bytesSoFar / (double) loaded * videos;
-    if (need > 0.8 * maxHeap) {
-      long gib = 1L << 30;
-      long suggest = (long) Math.ceil(need / 0.8 / gib) + 1;
+    double more = need - bytesSoFar;
+    long gib = 1L << 30;
+    if (more > usable - gib) {
       throw new IllegalStateException(
           String.format(
-              "the clips of %d videos need about %.1f GiB in memory (%.0f MiB per video so far)"
-                  + " but this JVM may use %.1f GiB: set EARSHOT_JAVA_OPTS=-Xmx%dg (the machine"
-                  + " has %.0f GiB) or train on fewer or shorter videos",
+              "the decoded clips of %d videos need about %.1f GiB next to %s (%.0f MiB per video"
+                  + " so far) but its disk has %.1f GiB free: free some space, pass an --out on a"
+                  + " larger disk, or train on fewer or shorter videos",
               videos,
               need / gib,
+              out,
               bytesSoFar / (double) loaded / (1 << 20),
-              maxHeap / (double) gib,
-              suggest,
-              physicalMemory() / (double) gib));
+              usable / (double) gib));
     }
   }
 
-  private static long physicalMemory() {
-    java.lang.management.OperatingSystemMXBean os =
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean sun
-        ? sun.getTotalMemorySize()
-        : 0;
+  private static long usableSpace(Path dir) {
+    try {
+      return Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the free space of " + dir + ": " + e, e);
+    }
   }
 
   static float learningRate(float base, int step, int total, int warmup) {
@@ -340,25 +352,27 @@ public final class TrainingRun {
   }
 
   /** [accuracy, AUC] on the validation clips (their labels are fixed by the dataset). */
-  static double[] validate(TfTrainer trainer, List<Clip> clips, NetConfig config) {
-    if (clips.isEmpty()) {
+  static double[] validate(TfTrainer trainer, ClipCache clips, NetConfig config) {
+    if (clips.size() == 0) {
       return new double[] {Double.NaN, Double.NaN};
     }
     BinaryMetrics m = new BinaryMetrics();
     int batch = 32;
-    int frameBytes = config.framesPerClip() * config.frameSize() * config.frameSize() * 3;
+    int rows = config.framesPerClip() * config.frameSize();
+    int frameBytes = rows * config.frameSize() * 3;
     int audioFloats = config.samplesPerClip() * 2;
+    ClipCache.Reader reader = clips.reader();
     for (int from = 0; from < clips.size(); from += batch) {
-      List<Clip> part = clips.subList(from, Math.min(clips.size(), from + batch));
-      byte[] f = new byte[part.size() * frameBytes];
-      float[] a = new float[part.size() * audioFloats];
-      for (int i = 0; i < part.size(); i++) {
-        System.arraycopy(part.get(i).rgb(), 0, f, i * frameBytes, frameBytes);
-        System.arraycopy(part.get(i).audio(), 0, a, i * audioFloats, audioFloats);
+      int n = Math.min(batch, clips.size() - from);
+      byte[] f = new byte[n * frameBytes];
+      float[] a = new float[n * audioFloats];
+      for (int i = 0; i < n; i++) {
+        reader.read(from + i).copyFrames(f, i * frameBytes, rows, config.frameSize(), false);
+        reader.copyAudio(a, i * audioFloats, clips.swapped(from + i));
       }
-      float[] p = trainer.predict(new ClipBatch(part.size(), f, a, null));
-      for (int i = 0; i < part.size(); i++) {
-        m.add(part.get(i).swapped(), p[i]);
+      float[] p = trainer.predict(new ClipBatch(n, f, a, null));
+      for (int i = 0; i < n; i++) {
+        m.add(clips.swapped(from + i), p[i]);
       }
     }
     return new double[] {m.accuracy(), m.rocAuc()};

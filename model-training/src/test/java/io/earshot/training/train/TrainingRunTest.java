@@ -52,6 +52,9 @@ class TrainingRunTest {
     assertThat(outcome.history()).hasSize(2);
     assertThat(out.resolve("training-curve.png")).isNotEmptyFile();
     assertThat(out.resolve("history.json")).isNotEmptyFile();
+    // The decoded clips were kept next to the run while it trained, and removed when it ended.
+    assertThat(out.resolve("clips-train.cache")).doesNotExist();
+    assertThat(out.resolve("clips-validation.cache")).doesNotExist();
     ModelMetadata meta = ModelFiles.verify(outcome.modelDir(), null);
     assertThat(meta.config()).isEqualTo("tiny");
     assertThat(meta.input().frames()).isEqualTo(net.framesPerClip());
@@ -203,35 +206,62 @@ class TrainingRunTest {
   }
 
   @Test
-  void shouldKeepAudioAs16BitPcmAlignedAndSwapItOnTheWayOut() {
-    // As read: the reader swapped this clip's channels for its own label.
+  void shouldKeepClipsOnDiskAs16BitPcmAlignedAndSwapThemOnTheWayOut(@TempDir Path tmp) {
+    // As read: the reader swapped the first clip's channels for its own label.
     float[] read = {-0.25f, 0.5f, -2f, 1.5f, 0f, 1e-3f};
-    ClipCache cache = new ClipCache();
-    cache.add(
-        new io.earshot.training.data.Clip(
-            "v", 0, 0, io.earshot.training.data.Split.TRAIN, true, false, null, new byte[3], read));
+    // Two frames of one row of two pixels: mirroring exchanges the pixels of each row.
+    byte[] rgb = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    Path file = tmp.resolve("clips.cache");
+    float lsb = 1f / 32767;
+    try (ClipCache cache = new ClipCache(file, rgb.length, read.length)) {
+      cache.add(clip(rgb, read, true));
+      cache.add(clip(new byte[12], new float[] {0.1f, -0.1f, 0f, 0f, 0f, 0f}, false));
 
+      assertThat(cache.size()).isEqualTo(2);
+      assertThat(file).hasSize(2 * (12 + 2 * 6));
+      assertThat(cache.swapped(0)).isTrue();
+      assertThat(cache.swapped(1)).isFalse();
+      ClipCache.Reader reader = cache.reader();
+      float[] aligned = new float[8];
+      reader.read(0).copyAudio(aligned, 2, false);
+      assertThat(aligned[2]).isCloseTo(0.5f, org.assertj.core.data.Offset.offset(lsb));
+      assertThat(aligned[3]).isCloseTo(-0.25f, org.assertj.core.data.Offset.offset(lsb));
+      assertThat(aligned[4]).isEqualTo(1f); // clipped to full scale
+      assertThat(aligned[5]).isEqualTo(-1f);
+      assertThat(aligned[6]).isCloseTo(1e-3f, org.assertj.core.data.Offset.offset(lsb));
+      float[] swapped = new float[6];
+      reader.copyAudio(swapped, 0, true);
+      assertThat(swapped[0]).isEqualTo(aligned[3]);
+      assertThat(swapped[1]).isEqualTo(aligned[2]);
+      byte[] frames = new byte[14];
+      reader.copyFrames(frames, 1, 2, 2, false);
+      assertThat(frames).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0);
+      reader.copyFrames(frames, 1, 2, 2, true);
+      assertThat(frames).containsExactly(0, 4, 5, 6, 1, 2, 3, 10, 11, 12, 7, 8, 9, 0);
+      // Reading another clip replaces what the reader holds.
+      reader.read(1).copyAudio(swapped, 0, false);
+      assertThat(swapped[0]).isCloseTo(0.1f, org.assertj.core.data.Offset.offset(lsb));
+      assertThat(swapped[1]).isCloseTo(-0.1f, org.assertj.core.data.Offset.offset(lsb));
+      reader.copyFrames(frames, 0, 2, 2, false);
+      assertThat(frames).startsWith(0, 0, 0, 0);
+
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> cache.add(clip(new byte[3], read, false)))
+          .hasMessageContaining("3 frame bytes")
+          .hasMessageContaining("holds 12");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> reader.read(2))
+          .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+    assertThat(file).doesNotExist();
     assertThat(ClipCache.quantize(read, false))
         .containsExactly(
             (short) -8192, (short) 16384, (short) -32767, (short) 32767, (short) 0, (short) 33);
-    float[] aligned = new float[8];
-    cache.copyAudio(0, aligned, 2, false);
-    float lsb = 1f / 32767;
-    assertThat(aligned[2]).isCloseTo(0.5f, org.assertj.core.data.Offset.offset(lsb));
-    assertThat(aligned[3]).isCloseTo(-0.25f, org.assertj.core.data.Offset.offset(lsb));
-    assertThat(aligned[4]).isEqualTo(1f); // clipped to full scale
-    assertThat(aligned[5]).isEqualTo(-1f);
-    assertThat(aligned[6]).isCloseTo(1e-3f, org.assertj.core.data.Offset.offset(lsb));
-    float[] swapped = new float[6];
-    cache.copyAudio(0, swapped, 0, true);
-    assertThat(swapped[0]).isEqualTo(aligned[3]);
-    assertThat(swapped[1]).isEqualTo(aligned[2]);
-    assertThat(ClipCache.bytes(cache_clip(read))).isEqualTo(3 + 2 * 6);
+    assertThat(ClipCache.bytes(clip(new byte[3], read, false))).isEqualTo(3 + 2 * 6);
   }
 
-  private static io.earshot.training.data.Clip cache_clip(float[] audio) {
+  private static io.earshot.training.data.Clip clip(byte[] rgb, float[] audio, boolean swapped) {
     return new io.earshot.training.data.Clip(
-        "v", 0, 0, io.earshot.training.data.Split.TRAIN, false, false, null, new byte[3], audio);
+        "v", 0, 0, io.earshot.training.data.Split.TRAIN, swapped, false, null, rgb, audio);
   }
 
   @Test
@@ -242,16 +272,22 @@ class TrainingRunTest {
   }
 
   @Test
-  void shouldRefuseToLoadClipsThatWillNotFitInTheHeapAndSayHowToFixIt() {
+  void shouldRefuseToLoadClipsThatWillNotFitOnTheDiskAndSayHowToFixIt() {
     long mib = 1L << 20;
-    // 20 videos loaded, 2 GiB so far: 3000 videos need ~300 GiB.
+    Path out = Path.of("/data/run");
+    // 20 videos loaded, 2 GiB so far: 3000 videos need ~300 GiB, 60 GiB are free.
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> TrainingRun.checkMemory(2048 * mib, 20, 3000, 6L * 1024 * mib))
+            () -> TrainingRun.checkDisk(2048 * mib, 20, 3000, out, 60L * 1024 * mib))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("3000 videos")
-        .hasMessageContaining("EARSHOT_JAVA_OPTS=-Xmx")
+        .hasMessageContaining("300.0 GiB")
+        .hasMessageContaining("/data/run")
+        .hasMessageContaining("60.0 GiB free")
         .hasMessageContaining("fewer or shorter videos");
-    // 1000 videos of 2.6 MiB each fit in 6 GiB.
-    TrainingRun.checkMemory(52 * mib, 20, 1000, 6L * 1024 * mib);
+    // 1000 videos of 2.6 MiB each fit in 6 GiB of free space, but not in 3.
+    TrainingRun.checkDisk(52 * mib, 20, 1000, out, 6L * 1024 * mib);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> TrainingRun.checkDisk(52 * mib, 20, 1000, out, 3L * 1024 * mib))
+        .hasMessageContaining("3.0 GiB free");
   }
 }
