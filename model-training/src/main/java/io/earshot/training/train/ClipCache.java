@@ -23,8 +23,11 @@ import java.util.BitSet;
  * when they were kept there; 18000 take ~20 GB of file). Each clip is one fixed-size record: its
  * RGB frames, then its stereo audio as 16-bit little-endian PCM, as the media carried it (a 3 s
  * clip at 64x64 takes 0.41 MB). Quantising the decoder's float output to 16 bits adds noise 96 dB
- * below full scale, under the front end's log floor (1e-6 of mel power). The file is deleted on
- * {@link #close()}.
+ * below full scale, under the front end's log floor (1e-6 of mel power).
+ *
+ * <p>The file is opened with {@link StandardOpenOption#DELETE_ON_CLOSE}: on Linux it leaves the
+ * directory at once and its space returns when the cache is closed or the process ends, so a killed
+ * run leaves no tens of gigabytes behind.
  *
  * <p>Adding is single-threaded; reading is through one {@link Reader} per thread.
  */
@@ -64,7 +67,8 @@ final class ClipCache implements AutoCloseable {
               StandardOpenOption.CREATE,
               StandardOpenOption.TRUNCATE_EXISTING,
               StandardOpenOption.READ,
-              StandardOpenOption.WRITE);
+              StandardOpenOption.WRITE,
+              StandardOpenOption.DELETE_ON_CLOSE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the clip cache " + file + ": " + e, e);
     }
@@ -112,6 +116,16 @@ final class ClipCache implements AutoCloseable {
   /** The swap label clip i was read with (validation keeps the dataset's fixed labels). */
   boolean swapped(int i) {
     return labels.get(i);
+  }
+
+  /** Bytes the cache's file holds now. */
+  long bytesOnDisk() {
+    try {
+      return channel.size();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot read the size of the clip cache " + file + ": " + e, e);
+    }
   }
 
   /** Bytes one clip takes in this cache: its frames plus 16-bit samples. */

@@ -52,7 +52,7 @@ class TrainingRunTest {
     assertThat(outcome.history()).hasSize(2);
     assertThat(out.resolve("training-curve.png")).isNotEmptyFile();
     assertThat(out.resolve("history.json")).isNotEmptyFile();
-    // The decoded clips were kept next to the run while it trained, and removed when it ended.
+    // The decoded clips were kept in files next to the run while it trained, gone when it ended.
     assertThat(out.resolve("clips-train.cache")).doesNotExist();
     assertThat(out.resolve("clips-validation.cache")).doesNotExist();
     ModelMetadata meta = ModelFiles.verify(outcome.modelDir(), null);
@@ -218,7 +218,7 @@ class TrainingRunTest {
       cache.add(clip(new byte[12], new float[] {0.1f, -0.1f, 0f, 0f, 0f, 0f}, false));
 
       assertThat(cache.size()).isEqualTo(2);
-      assertThat(file).hasSize(2 * (12 + 2 * 6));
+      assertThat(cache.bytesOnDisk()).isEqualTo(2 * (12 + 2 * 6));
       assertThat(cache.swapped(0)).isTrue();
       assertThat(cache.swapped(1)).isFalse();
       ClipCache.Reader reader = cache.reader();
