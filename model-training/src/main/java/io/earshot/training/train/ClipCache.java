@@ -152,16 +152,6 @@ final class ClipCache implements AutoCloseable {
     }
   }
 
-  /** Interleaved stereo floats to 16-bit PCM (clipped to full scale), optionally swapping L/R. */
-  static short[] quantize(float[] stereo, boolean swap) {
-    short[] out = new short[stereo.length];
-    for (int k = 0; k + 1 < stereo.length; k += 2) {
-      out[k] = toShort(stereo[swap ? k + 1 : k]);
-      out[k + 1] = toShort(stereo[swap ? k : k + 1]);
-    }
-    return out;
-  }
-
   private static short toShort(float v) {
     return (short) Math.round(Math.max(-1f, Math.min(1f, v)) * SCALE);
   }
