@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.BitSet;
@@ -37,6 +36,8 @@ final class ClipCache implements AutoCloseable {
 
   private final Path file;
   private final FileChannel channel;
+  private final int rows;
+  private final int width;
   private final int frameBytes;
   private final int audioSamples;
   private final BitSet labels = new BitSet();
@@ -44,20 +45,25 @@ final class ClipCache implements AutoCloseable {
   private int size;
 
   /**
-   * A cache in {@code file} (created, or emptied when it is there) for clips of {@code frameBytes}
-   * RGB bytes and {@code audioSamples} interleaved stereo samples.
+   * A cache in {@code file} (created, or emptied when it is there) for clips whose frames stack to
+   * {@code rows} rows of {@code width} RGB pixels and whose audio is {@code audioSamples}
+   * interleaved stereo samples.
    */
-  ClipCache(Path file, int frameBytes, int audioSamples) {
-    if (frameBytes < 0 || audioSamples < 0 || audioSamples % 2 != 0) {
+  ClipCache(Path file, int rows, int width, int audioSamples) {
+    if (rows < 0 || width < 0 || audioSamples < 0 || audioSamples % 2 != 0) {
       throw new IllegalArgumentException(
-          "a clip needs whole stereo frames: "
-              + frameBytes
-              + " bytes, "
+          "a clip needs whole frames and whole stereo samples: "
+              + rows
+              + " rows of "
+              + width
+              + " pixels, "
               + audioSamples
               + " samples");
     }
     this.file = file;
-    this.frameBytes = frameBytes;
+    this.rows = rows;
+    this.width = width;
+    this.frameBytes = rows * width * 3;
     this.audioSamples = audioSamples;
     this.record = ByteBuffer.allocate(recordBytes()).order(ByteOrder.LITTLE_ENDIAN);
     try {
@@ -118,6 +124,16 @@ final class ClipCache implements AutoCloseable {
     return labels.get(i);
   }
 
+  /** RGB bytes of one clip's frames. */
+  int frameBytes() {
+    return frameBytes;
+  }
+
+  /** Interleaved stereo samples of one clip. */
+  int audioSamples() {
+    return audioSamples;
+  }
+
   /** Bytes the cache's file holds now. */
   long bytesOnDisk() {
     try {
@@ -126,11 +142,6 @@ final class ClipCache implements AutoCloseable {
       throw new UncheckedIOException(
           "cannot read the size of the clip cache " + file + ": " + e, e);
     }
-  }
-
-  /** Bytes one clip takes in this cache: its frames plus 16-bit samples. */
-  static long bytes(Clip clip) {
-    return (long) clip.rgb().length + 2L * clip.audio().length;
   }
 
   private int recordBytes() {
@@ -142,13 +153,13 @@ final class ClipCache implements AutoCloseable {
     return new Reader();
   }
 
+  /** Closes the file, which deletes it (it was opened DELETE_ON_CLOSE). */
   @Override
   public void close() {
     try {
       channel.close();
-      Files.deleteIfExists(file);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete the clip cache " + file + ": " + e, e);
+      throw new UncheckedIOException("cannot close the clip cache " + file + ": " + e, e);
     }
   }
 
@@ -186,7 +197,7 @@ final class ClipCache implements AutoCloseable {
     }
 
     /** Copies the clip's frames into dst at offset, mirrored horizontally when asked. */
-    void copyFrames(byte[] dst, int offset, int rows, int width, boolean mirror) {
+    void copyFrames(byte[] dst, int offset, boolean mirror) {
       if (mirror) {
         RgbFrames.mirror(frames, dst, offset, rows, width);
       } else {

@@ -80,14 +80,13 @@ public final class TrainingRun {
     Path out = Files.createDirectories(options.out());
     Path checkpoints = Files.createDirectories(out.resolve("checkpoints"));
     Start initFrom = options.initFrom() == null ? null : startingPoint(options.initFrom(), config);
-    int frames = config.framesPerClip();
-    int size = config.frameSize();
-    int frameBytes = frames * size * size * 3;
+    int rows = config.framesPerClip() * config.frameSize();
+    int width = config.frameSize();
     int audioFloats = config.samplesPerClip() * 2;
     try (ClipCache train =
-            new ClipCache(out.resolve("clips-train.cache"), frameBytes, audioFloats);
+            new ClipCache(out.resolve("clips-train.cache"), rows, width, audioFloats);
         ClipCache validation =
-            new ClipCache(out.resolve("clips-validation.cache"), frameBytes, audioFloats)) {
+            new ClipCache(out.resolve("clips-validation.cache"), rows, width, audioFloats)) {
       load(train, validation, out);
       return train(out, checkpoints, initFrom, train, validation);
     }
@@ -135,10 +134,8 @@ public final class TrainingRun {
         }
         LOG.info("resumed after epoch {} (best validation accuracy {})", startEpoch, bestAcc);
       }
-      int frames = config.framesPerClip();
-      int size = config.frameSize();
-      int frameBytes = frames * size * size * 3;
-      int audioFloats = config.samplesPerClip() * 2;
+      int frameBytes = train.frameBytes();
+      int audioFloats = train.audioSamples();
       ClipCache.Reader reader = train.reader();
       for (int epoch = startEpoch; epoch < options.epochs(); epoch++) {
         long t0 = System.nanoTime();
@@ -162,7 +159,7 @@ public final class TrainingRun {
               int idx = order[s * b + i];
               boolean swapped = random.nextBoolean();
               boolean mirror = random.nextBoolean();
-              reader.read(idx).copyFrames(f, i * frameBytes, frames * size, size, mirror);
+              reader.read(idx).copyFrames(f, i * frameBytes, mirror);
               reader.copyAudio(a, i * audioFloats, swapped ^ mirror);
               labels[i] = swapped ? 1f : 0f;
             }
@@ -193,7 +190,7 @@ public final class TrainingRun {
                             100 * history.get(history.size() - 1).valAccuracy())));
           }
         }
-        double[] val = validate(trainer, validation, config);
+        double[] val = validate(trainer, validation);
         Epoch e =
             new Epoch(
                 epoch + 1,
@@ -275,18 +272,14 @@ public final class TrainingRun {
             .build()) {
       int[] done = {0};
       int videos = dataset.videos().size();
-      long[] bytes = {0};
       dataset.forEach(
           Split.TRAIN,
           0,
-          c -> {
-            bytes[0] += ClipCache.bytes(c);
-            train.add(c);
-          },
+          train::add,
           n -> {
             bar.stepTo(++done[0]);
             if (done[0] == Math.min(20, videos)) {
-              checkDisk(bytes[0], done[0], videos, out, usableSpace(out));
+              checkDisk(train.bytesOnDisk(), done[0], videos, out, usableSpace(out));
             }
           });
       dataset.forEach(Split.VALIDATION, 0, validation::add, n -> bar.stepTo(++done[0]));
@@ -352,22 +345,21 @@ public final class TrainingRun {
   }
 
   /** [accuracy, AUC] on the validation clips (their labels are fixed by the dataset). */
-  static double[] validate(TfTrainer trainer, ClipCache clips, NetConfig config) {
+  static double[] validate(TfTrainer trainer, ClipCache clips) {
     if (clips.size() == 0) {
       return new double[] {Double.NaN, Double.NaN};
     }
     BinaryMetrics m = new BinaryMetrics();
     int batch = 32;
-    int rows = config.framesPerClip() * config.frameSize();
-    int frameBytes = rows * config.frameSize() * 3;
-    int audioFloats = config.samplesPerClip() * 2;
+    int frameBytes = clips.frameBytes();
+    int audioFloats = clips.audioSamples();
     ClipCache.Reader reader = clips.reader();
     for (int from = 0; from < clips.size(); from += batch) {
       int n = Math.min(batch, clips.size() - from);
       byte[] f = new byte[n * frameBytes];
       float[] a = new float[n * audioFloats];
       for (int i = 0; i < n; i++) {
-        reader.read(from + i).copyFrames(f, i * frameBytes, rows, config.frameSize(), false);
+        reader.read(from + i).copyFrames(f, i * frameBytes, false);
         reader.copyAudio(a, i * audioFloats, clips.swapped(from + i));
       }
       float[] p = trainer.predict(new ClipBatch(n, f, a, null));
