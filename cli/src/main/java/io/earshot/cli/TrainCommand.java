@@ -7,12 +7,15 @@ import io.earshot.training.eval.ChanceScorer;
 import io.earshot.training.eval.ClassicalScorer;
 import io.earshot.training.eval.Evaluation;
 import io.earshot.training.eval.FlipScorer;
+import io.earshot.training.eval.LinearTracker;
 import io.earshot.training.eval.SavedModelScorer;
+import io.earshot.training.eval.TrackingEvaluation;
 import io.earshot.training.model.NetConfig;
 import io.earshot.training.release.ModelMetadata;
 import io.earshot.training.scene.SceneGenerator;
 import io.earshot.training.scene.SceneSpec;
 import io.earshot.training.train.TrainingOptions;
+import io.earshot.training.train.TrainingRecipe;
 import io.earshot.training.train.TrainingRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +25,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ./earshot train}: self-supervised training of the flip detector. */
 @Command(
@@ -42,7 +47,32 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--generate", description = "Generate this many training scenes first.")
     Integer generate;
+
+    @Option(
+        names = "--recipe",
+        description =
+            "Run a staged recipe on generated scenes (JSON: config, seed, stages), e.g."
+                + " models/flip-detector-cpu.recipe.json, which reproduces the shipped model."
+                + " Rerun the same command to continue: finished stages are kept and the running"
+                + " one resumes from its last epoch.")
+    Path recipe;
   }
+
+  /** Options a recipe sets itself; giving them next to --recipe is an error, not an override. */
+  private static final List<String> RECIPE_SETS =
+      List.of(
+          "--config",
+          "--epochs",
+          "--batch",
+          "--seed",
+          "--seconds",
+          "--hop",
+          "--eval-scenes",
+          "--resume",
+          "--init-from",
+          "--learning-rate");
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--config",
@@ -109,6 +139,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (source.recipe != null) {
+      return runRecipe(source.recipe);
+    }
     NetConfig net = NetConfig.byName(config);
     if (initFrom != null) {
       // Before any scene is generated or clip loaded: a wrong model is said at once.
@@ -119,75 +152,167 @@ final class TrainCommand implements Callable<Integer> {
     if (source.generate != null) {
       videos = out.resolve("data");
       if (!resume || !Files.isDirectory(videos)) {
-        generate(videos, source.generate, seed);
+        generate(videos, source.generate, seed, seconds);
       }
       description =
           String.format("%d generated scenes of %.0f s, seed %d", source.generate, seconds, seed);
     } else {
       description = "videos in " + videos.toAbsolutePath();
     }
-    DatasetConfig data =
-        DatasetConfig.defaults()
-            .withClip(TrainingRun.clipSpec(net))
-            .withSeed(seed)
-            .withSplits(0.9, 0.1)
-            .withHop(hop);
+    DatasetConfig data = dataConfig(net, seed, hop);
     ClipDataset dataset = ClipDataset.open(videos, data);
-    TrainingRun.Outcome outcome =
-        new TrainingRun(
-                new TrainingOptions(
-                    net,
-                    out,
-                    epochs,
-                    batch,
-                    seed,
-                    200,
-                    resume,
-                    learningRate != null ? learningRate : net.learningRate(),
-                    initFrom),
-                dataset,
-                description)
-            .run();
+    Path model =
+        train(
+            new TrainingOptions(
+                net,
+                out,
+                epochs,
+                batch,
+                seed,
+                200,
+                resume,
+                learningRate != null ? learningRate : net.learningRate(),
+                initFrom),
+            dataset,
+            description);
+    if (source.generate != null) {
+      fitTracker(model, videos, data);
+      if (evalScenes > 0) {
+        heldOut(model, seed, evalScenes, seconds);
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Runs every stage of a recipe: stage k (of n) trains in {@code out/stage-k}, the last one in
+   * {@code out} itself, so its model, curve and evaluation sit where a plain run puts them. A stage
+   * whose model is there already is kept; the others resume from their checkpoints, so rerunning
+   * the same command continues an interrupted recipe.
+   */
+  private Integer runRecipe(Path file) throws Exception {
+    for (String name : RECIPE_SETS) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+        throw new IllegalArgumentException(
+            name + " cannot be given with --recipe, which sets it: edit a copy of the recipe");
+      }
+    }
+    TrainingRecipe recipe = TrainingRecipe.read(file);
+    NetConfig net = recipe.net();
+    Path videos = out.resolve("data");
+    List<TrainingRecipe.Stage> stages = recipe.stages();
+    Path previous = null;
+    DatasetConfig data = null;
+    for (int k = 0; k < stages.size(); k++) {
+      TrainingRecipe.Stage stage = stages.get(k);
+      Path stageOut = k == stages.size() - 1 ? out : out.resolve("stage-" + (k + 1));
+      Path stageModel = stageOut.resolve("model");
+      data = dataConfig(net, recipe.seed(), stage.hop());
+      String what =
+          String.format(
+              "recipe stage %d of %d: %d scenes, %d epochs, hop %s s, learning rate %s",
+              k + 1,
+              stages.size(),
+              stage.scenes(),
+              stage.epochs(),
+              stage.hop(),
+              stage.learningRate() != null ? stage.learningRate() : net.learningRate());
+      String scenes =
+          String.format(
+              "%d generated scenes of %.0f s, seed %d",
+              stage.scenes(), recipe.sceneSeconds(), recipe.seed());
+      if (Files.isRegularFile(stageModel.resolve(ModelMetadata.FILE_NAME))) {
+        Map<String, Object> done = ModelMetadata.read(stageModel).training();
+        if (!String.valueOf(done.get("data")).startsWith(scenes + " (recipe")
+            || !Integer.valueOf(stage.epochs()).equals(done.get("epochs"))) {
+          throw new IllegalArgumentException(
+              String.format(
+                  "%s holds a model trained on %s for %s epochs, not this recipe's stage %d (%s, %d"
+                      + " epochs): give a fresh --out",
+                  stageModel, done.get("data"), done.get("epochs"), k + 1, scenes, stage.epochs()));
+        }
+        System.err.println(what + ": done in an earlier run, continuing from " + stageModel);
+      } else {
+        System.err.println(what + " -> " + stageOut);
+        generate(videos, stage.scenes(), recipe.seed(), recipe.sceneSeconds());
+        String description =
+            String.format(
+                "%s (recipe %s, stage %d of %d)", scenes, file.getFileName(), k + 1, stages.size());
+        train(
+            new TrainingOptions(
+                net,
+                stageOut,
+                stage.epochs(),
+                recipe.batch(),
+                recipe.seed(),
+                200,
+                true,
+                stage.learningRate() != null ? stage.learningRate() : net.learningRate(),
+                previous),
+            // Scenes are sorted by name, so these are the seed's first scenes.
+            ClipDataset.open(videos, data).first(stage.scenes()),
+            description);
+      }
+      previous = stageModel;
+    }
+    fitTracker(previous, videos, data);
+    if (recipe.evalScenes() > 0) {
+      heldOut(previous, recipe.seed(), recipe.evalScenes(), recipe.sceneSeconds());
+    }
+    return 0;
+  }
+
+  private static DatasetConfig dataConfig(NetConfig net, long seed, double hop) {
+    return DatasetConfig.defaults()
+        .withClip(TrainingRun.clipSpec(net))
+        .withSeed(seed)
+        .withSplits(0.9, 0.1)
+        .withHop(hop);
+  }
+
+  /** Trains, prints the outcome and returns the exported model's directory. */
+  private static Path train(TrainingOptions options, ClipDataset dataset, String description)
+      throws Exception {
+    TrainingRun.Outcome outcome = new TrainingRun(options, dataset, description).run();
     System.out.printf(
         "trained %s: %s; model in %s, curve in %s%n",
-        net.name(),
+        options.config().name(),
         outcome.valAccuracy() >= 0
             ? String.format(
                 "best validation accuracy %.1f%% (AUC %.3f)",
                 100 * outcome.valAccuracy(), outcome.valAuc())
             : "no validation clips (give more videos to measure it), last weights exported",
         outcome.modelDir(),
-        out.resolve("training-curve.png"));
+        options.out().resolve("training-curve.png"));
     if (!dataset.report().skipped().isEmpty()) {
       System.out.print(dataset.report().table());
     }
-    if (source.generate != null) {
-      // Generated scenes come with ground truth: fit the learned tracker (a linear read-out of the
-      // audio embedding) on the first 1000 of them and store it with the model.
-      System.err.println("fitting the learned tracker on up to 1000 training scenes...");
-      try {
-        io.earshot.training.eval.LinearTracker tracker =
-            io.earshot.training.eval.TrackingEvaluation.fitAndStore(
-                outcome.modelDir(),
-                ClipDataset.open(videos, data.withAugment(false).withSplits(0, 0)).first(1000),
-                videos);
-        System.out.printf(
-            "learned tracker: mean |x error| %.1f %% of frame width on its validation clips (%s)%n",
-            100 * tracker.validationError(),
-            outcome.modelDir().resolve(io.earshot.training.eval.LinearTracker.FILE_NAME));
-      } catch (IllegalArgumentException e) {
-        // Too few single-source clips (a handful of scenes): the model is fine without a tracker,
-        // the job then writes classical tracks.
-        System.err.println("no learned tracker: " + e.getMessage());
-      }
-    }
-    if (source.generate != null && evalScenes > 0) {
-      heldOut(outcome.modelDir());
-    }
-    return 0;
+    return outcome.modelDir();
   }
 
-  private void generate(Path dir, int count, long seed) {
+  /**
+   * Generated scenes come with ground truth: fits the learned tracker (a linear read-out of the
+   * audio embedding) on the first 1000 of them and stores it with the model.
+   */
+  private static void fitTracker(Path modelDir, Path videos, DatasetConfig data) {
+    System.err.println("fitting the learned tracker on up to 1000 training scenes...");
+    try {
+      LinearTracker tracker =
+          TrackingEvaluation.fitAndStore(
+              modelDir,
+              ClipDataset.open(videos, data.withAugment(false).withSplits(0, 0)).first(1000),
+              videos);
+      System.out.printf(
+          "learned tracker: mean |x error| %.1f %% of frame width on its validation clips (%s)%n",
+          100 * tracker.validationError(), modelDir.resolve(LinearTracker.FILE_NAME));
+    } catch (IllegalArgumentException e) {
+      // Too few single-source clips (a handful of scenes): the model is fine without a tracker,
+      // the job then writes classical tracks.
+      System.err.println("no learned tracker: " + e.getMessage());
+    }
+  }
+
+  private static void generate(Path dir, int count, long seed, double seconds) {
     GenerateCommand.generateWithProgress(
         new SceneGenerator(SceneSpec.defaults().withSeconds(seconds), seed),
         dir,
@@ -197,12 +322,11 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /** Evaluates on scenes generated with a seed never used for training, next to the baselines. */
-  private void heldOut(Path modelDir) throws Exception {
+  private void heldOut(Path modelDir, long seed, int evalScenes, double seconds) throws Exception {
     long evalSeed = seed + 1_000_003L;
     Path dir = out.resolve("heldout");
-    if (!Files.isDirectory(dir)) {
-      generate(dir, evalScenes, evalSeed);
-    }
+    // Keeps complete scenes, so this only generates what an interrupted run left out.
+    generate(dir, evalScenes, evalSeed, seconds);
     try (SavedModelScorer model = SavedModelScorer.load(modelDir)) {
       DatasetConfig data =
           DatasetConfig.defaults()

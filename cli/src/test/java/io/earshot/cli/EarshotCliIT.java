@@ -207,6 +207,71 @@ class EarshotCliIT {
     assertThat(java.nio.file.Files.exists(dir.resolve("wrong/data"))).isFalse();
   }
 
+  @Test
+  void shouldChainRecipeStagesAndKeepFinishedOnesWhenTheSameCommandRunsAgain() throws Exception {
+    Path recipe = dir.resolve("tiny.recipe.json");
+    java.nio.file.Files.writeString(
+        recipe,
+        """
+        {"description": "two tiny stages", "config": "tiny", "seed": 5, "sceneSeconds": 4,
+         "batch": 4, "evalScenes": 0,
+         "stages": [{"scenes": 4, "epochs": 1, "hop": 1},
+                    {"scenes": 6, "epochs": 1, "hop": 2, "learningRate": 0.002}]}
+        """);
+    Path out = dir.resolve("recipe-run");
+
+    CliRun first = run("train", "--recipe", recipe.toString(), "--out", out.toString());
+
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(first.err())
+        .contains("recipe stage 1 of 2: 4 scenes, 1 epochs")
+        .contains("recipe stage 2 of 2: 6 scenes, 1 epochs, hop 2.0 s, learning rate 0.002");
+    var stage1 = io.earshot.training.release.ModelMetadata.read(out.resolve("stage-1/model"));
+    var stage2 = io.earshot.training.release.ModelMetadata.read(out.resolve("model"));
+    // Stage 2 continued stage 1's model, on the first 6 scenes of the same seed.
+    assertThat(stage1.training())
+        .containsEntry(
+            "data", "4 generated scenes of 4 s, seed 5 (recipe tiny.recipe.json, stage 1 of 2)")
+        .doesNotContainKey("initFrom");
+    assertThat(stage2.training())
+        .containsEntry(
+            "data", "6 generated scenes of 4 s, seed 5 (recipe tiny.recipe.json, stage 2 of 2)")
+        .containsEntry("initFrom", stage1.version())
+        .containsEntry("learningRate", 0.002);
+    assertThat(java.nio.file.Files.exists(out.resolve("data/scene-00005.mp4"))).isTrue();
+    assertThat(java.nio.file.Files.exists(out.resolve("data/scene-00006.mp4"))).isFalse();
+
+    CliRun again = run("train", "--recipe", recipe.toString(), "--out", out.toString());
+
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(again.err())
+        .contains("recipe stage 1 of 2: 4 scenes, 1 epochs, hop 1.0 s, learning rate")
+        .contains(": done in an earlier run, continuing from " + out.resolve("stage-1/model"))
+        .doesNotContain("epoch 1/1");
+    assertThat(io.earshot.training.release.ModelMetadata.read(out.resolve("model")).version())
+        .isEqualTo(stage2.version());
+
+    // A run directory from another recipe is refused, not silently continued.
+    java.nio.file.Files.writeString(
+        recipe, java.nio.file.Files.readString(recipe).replace("\"scenes\": 4,", "\"scenes\": 5,"));
+    CliRun other = run("train", "--recipe", recipe.toString(), "--out", out.toString());
+    assertThat(other.exit()).isEqualTo(2);
+    assertThat(other.err())
+        .contains(
+            out.resolve("stage-1/model")
+                + " holds a model trained on 4 generated scenes of 4 s, seed 5 (recipe"
+                + " tiny.recipe.json, stage 1 of 2) for 1 epochs, not this recipe's stage 1 (5"
+                + " generated scenes of 4 s, seed 5, 1 epochs): give a fresh --out");
+
+    CliRun mixed =
+        run("train", "--recipe", recipe.toString(), "--epochs", "3", "--out", out.toString());
+    assertThat(mixed.exit()).isEqualTo(2);
+    assertThat(mixed.err().strip())
+        .isEqualTo(
+            "earshot: --epochs cannot be given with --recipe, which sets it: edit a copy of the"
+                + " recipe");
+  }
+
   /** {@code earshot train args...} on a few short scenes for one epoch, without a held-out set. */
   private static CliRun trainSmall(String... args) {
     String[] small = {"--seconds", "4", "--epochs", "1", "--batch", "4", "--eval-scenes", "0"};

@@ -1,0 +1,184 @@
+package io.earshot.training.train;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.earshot.training.model.NetConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A staged training run on generated scenes, written down so that one {@code ./earshot train
+ * --recipe FILE} command reproduces a model: every stage generates scenes up to its count (scene
+ * {@code i} depends only on the seed and {@code i}, so each stage's scenes contain the previous
+ * stage's) and continues the previous stage's model on them.
+ *
+ * @param description what the recipe makes, for people reading the file
+ * @param config network config name ({@link NetConfig#byName})
+ * @param seed seed of scene generation, sampling and labels, shared by all stages
+ * @param sceneSeconds length of each generated scene
+ * @param batch clips per step
+ * @param evalScenes held-out scenes evaluated after the last stage (0 = none)
+ * @param stages in order; stage 1 starts from fresh weights
+ */
+public record TrainingRecipe(
+    String description,
+    String config,
+    Long seed,
+    double sceneSeconds,
+    int batch,
+    int evalScenes,
+    List<Stage> stages) {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /**
+   * One stage.
+   *
+   * @param scenes generated scenes this stage trains on (the first {@code scenes} of the seed)
+   * @param epochs passes over their training clips
+   * @param hop seconds between training clip starts
+   * @param learningRate peak learning rate, or null for the config's
+   */
+  public record Stage(int scenes, int epochs, double hop, Float learningRate) {
+    public Stage {
+      if (scenes < 1) {
+        throw new IllegalArgumentException("a stage's scenes must be at least 1, got " + scenes);
+      }
+      if (epochs < 1) {
+        throw new IllegalArgumentException("a stage's epochs must be at least 1, got " + epochs);
+      }
+      if (!(hop > 0)) {
+        throw new IllegalArgumentException("a stage's hop must be positive seconds, got " + hop);
+      }
+      if (learningRate != null && !(learningRate > 0 && Float.isFinite(learningRate))) {
+        throw new IllegalArgumentException(
+            "a stage's learningRate must be a positive number, got " + learningRate);
+      }
+    }
+  }
+
+  public TrainingRecipe {
+    if (config == null) {
+      throw new IllegalArgumentException("the recipe names no config");
+    }
+    NetConfig.byName(config);
+    if (seed == null) {
+      throw new IllegalArgumentException("the recipe names no seed");
+    }
+    if (!(sceneSeconds > 0)) {
+      throw new IllegalArgumentException("sceneSeconds must be positive, got " + sceneSeconds);
+    }
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+    }
+    if (evalScenes < 0) {
+      throw new IllegalArgumentException("evalScenes must be 0 or more, got " + evalScenes);
+    }
+    if (stages == null || stages.isEmpty()) {
+      throw new IllegalArgumentException("the recipe has no stages");
+    }
+    stages = List.copyOf(stages);
+    for (int k = 1; k < stages.size(); k++) {
+      if (stages.get(k).scenes() < stages.get(k - 1).scenes()) {
+        throw new IllegalArgumentException(
+            "stage "
+                + (k + 1)
+                + " trains on fewer scenes ("
+                + stages.get(k).scenes()
+                + ") than stage "
+                + k
+                + " ("
+                + stages.get(k - 1).scenes()
+                + "): stages may only add scenes");
+      }
+    }
+  }
+
+  /** The network the recipe trains. */
+  public NetConfig net() {
+    return NetConfig.byName(config);
+  }
+
+  /** The last stage's scene count: what the finished model was trained on. */
+  public int scenes() {
+    return stages.get(stages.size() - 1).scenes();
+  }
+
+  /**
+   * Reads a recipe file.
+   *
+   * @throws IllegalArgumentException naming the file and what is wrong in it
+   */
+  public static TrainingRecipe read(Path file) {
+    try {
+      JsonNode tree = JSON.readTree(Files.readString(file));
+      // Unknown fields first: Jackson builds a record before it reports them, so a misspelt
+      // "epoch" would otherwise surface as "epochs must be at least 1, got 0".
+      unknownFields(tree, TrainingRecipe.class, "");
+      JsonNode stages = tree.path("stages");
+      for (int k = 0; k < stages.size(); k++) {
+        unknownFields(stages.get(k), Stage.class, "stages[" + k + "].");
+      }
+      return JSON.treeToValue(tree, TrainingRecipe.class);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("--recipe " + file + ": no such file");
+    } catch (JsonProcessingException e) {
+      String message =
+          e.getCause() instanceof IllegalArgumentException invalid
+              ? invalid.getMessage()
+              : (e instanceof JsonMappingException m && !m.getPath().isEmpty()
+                      ? path(m) + ": "
+                      : "")
+                  + e.getOriginalMessage();
+      throw new IllegalArgumentException("--recipe " + file + ": " + message, e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--recipe " + file + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read recipe " + file, e);
+    }
+  }
+
+  private static void unknownFields(JsonNode node, Class<? extends Record> type, String where) {
+    if (!node.isObject()) {
+      return; // the mapping says what it expected instead
+    }
+    List<String> known =
+        java.util.Arrays.stream(type.getRecordComponents())
+            .map(java.lang.reflect.RecordComponent::getName)
+            .toList();
+    node.fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!known.contains(name)) {
+                throw new IllegalArgumentException(
+                    "unknown field '"
+                        + where
+                        + name
+                        + "' (known there: "
+                        + String.join(", ", known)
+                        + ")");
+              }
+            });
+  }
+
+  /** Where in the file a mapping error is, as {@code stages[1].epochs}. */
+  private static String path(JsonMappingException e) {
+    StringBuilder out = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        out.append(out.isEmpty() ? "" : ".").append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        out.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return out.toString();
+  }
+}
