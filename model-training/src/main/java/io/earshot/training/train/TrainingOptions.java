@@ -27,18 +27,6 @@ public record TrainingOptions(
     float learningRate,
     Path initFrom) {
 
-  /** A run from freshly initialised weights at the config's learning rate. */
-  public TrainingOptions(
-      NetConfig config,
-      Path out,
-      int epochs,
-      int batchSize,
-      long seed,
-      int warmupSteps,
-      boolean resume) {
-    this(config, out, epochs, batchSize, seed, warmupSteps, resume, config.learningRate(), null);
-  }
-
   public TrainingOptions {
     if (epochs < 1) {
       throw new IllegalArgumentException("--epochs must be at least 1");

@@ -46,7 +46,9 @@ class TrainingRunTest {
 
     TrainingRun.Outcome outcome =
         new TrainingRun(
-                new TrainingOptions(net, out, 2, 8, 1, 5, false), dataset(net), "test scenes")
+                new TrainingOptions(net, out, 2, 8, 1, 5, false, net.learningRate(), null),
+                dataset(net),
+                "test scenes")
             .run();
 
     assertThat(outcome.history()).hasSize(2);
@@ -124,10 +126,18 @@ class TrainingRunTest {
   void shouldContinueFromTheLastCheckpointWhenResumed() throws Exception {
     NetConfig net = NetConfig.tiny();
     Path out = dir.resolve("resume");
-    new TrainingRun(new TrainingOptions(net, out, 1, 8, 1, 5, false), dataset(net), "d").run();
+    new TrainingRun(
+            new TrainingOptions(net, out, 1, 8, 1, 5, false, net.learningRate(), null),
+            dataset(net),
+            "d")
+        .run();
 
     TrainingRun.Outcome resumed =
-        new TrainingRun(new TrainingOptions(net, out, 2, 8, 1, 5, true), dataset(net), "d").run();
+        new TrainingRun(
+                new TrainingOptions(net, out, 2, 8, 1, 5, true, net.learningRate(), null),
+                dataset(net),
+                "d")
+            .run();
 
     // Epoch 1 comes from the first run's history; only epoch 2 ran now.
     assertThat(resumed.history()).extracting(TrainingRun.Epoch::epoch).containsExactly(1, 2);
@@ -139,7 +149,10 @@ class TrainingRunTest {
     NetConfig net = NetConfig.tiny();
     TrainingRun.Outcome base =
         new TrainingRun(
-                new TrainingOptions(net, dir.resolve("base"), 1, 8, 1, 5, false), dataset(net), "d")
+                new TrainingOptions(
+                    net, dir.resolve("base"), 1, 8, 1, 5, false, net.learningRate(), null),
+                dataset(net),
+                "d")
             .run();
     java.util.List<io.earshot.training.data.Clip> clips = new java.util.ArrayList<>();
     ClipDataset.open(videos, all(net))
