@@ -208,15 +208,11 @@ final class TrainCommand implements Callable<Integer> {
       Path stageOut = k == stages.size() - 1 ? out : out.resolve("stage-" + (k + 1));
       Path stageModel = stageOut.resolve("model");
       data = dataConfig(net, recipe.seed(), stage.hop());
+      float rate = stage.learningRate() != null ? stage.learningRate() : net.learningRate();
       String what =
           String.format(
               "recipe stage %d of %d: %d scenes, %d epochs, hop %s s, learning rate %s",
-              k + 1,
-              stages.size(),
-              stage.scenes(),
-              stage.epochs(),
-              stage.hop(),
-              stage.learningRate() != null ? stage.learningRate() : net.learningRate());
+              k + 1, stages.size(), stage.scenes(), stage.epochs(), stage.hop(), rate);
       String scenes =
           String.format(
               "%d generated scenes of %.0f s, seed %d",
@@ -224,12 +220,21 @@ final class TrainCommand implements Callable<Integer> {
       if (Files.isRegularFile(stageModel.resolve(ModelMetadata.FILE_NAME))) {
         Map<String, Object> done = ModelMetadata.read(stageModel).training();
         if (!String.valueOf(done.get("data")).startsWith(scenes + " (recipe")
-            || !Integer.valueOf(stage.epochs()).equals(done.get("epochs"))) {
+            || !Integer.valueOf(stage.epochs()).equals(done.get("epochs"))
+            || !(done.get("learningRate") instanceof Number doneRate
+                && Math.abs(doneRate.doubleValue() - rate) < 1e-6)) {
           throw new IllegalArgumentException(
               String.format(
-                  "%s holds a model trained on %s for %s epochs, not this recipe's stage %d (%s, %d"
-                      + " epochs): give a fresh --out",
-                  stageModel, done.get("data"), done.get("epochs"), k + 1, scenes, stage.epochs()));
+                  "%s holds a model trained on %s for %s epochs at learning rate %s, not this"
+                      + " recipe's stage %d (%s, %d epochs at %s): give a fresh --out",
+                  stageModel,
+                  done.get("data"),
+                  done.get("epochs"),
+                  done.get("learningRate"),
+                  k + 1,
+                  scenes,
+                  stage.epochs(),
+                  rate));
         }
         System.err.println(what + ": done in an earlier run, continuing from " + stageModel);
       } else {
@@ -247,7 +252,7 @@ final class TrainCommand implements Callable<Integer> {
                 recipe.seed(),
                 200,
                 true,
-                stage.learningRate() != null ? stage.learningRate() : net.learningRate(),
+                rate,
                 previous),
             // Scenes are sorted by name, so these are the seed's first scenes.
             ClipDataset.open(videos, data).first(stage.scenes()),

@@ -252,6 +252,7 @@ class EarshotCliIT {
         .isEqualTo(stage2.version());
 
     // A run directory from another recipe is refused, not silently continued.
+    Object tinyRate = stage1.training().get("learningRate");
     java.nio.file.Files.writeString(
         recipe, java.nio.file.Files.readString(recipe).replace("\"scenes\": 4,", "\"scenes\": 5,"));
     CliRun other = run("train", "--recipe", recipe.toString(), "--out", out.toString());
@@ -260,8 +261,11 @@ class EarshotCliIT {
         .contains(
             out.resolve("stage-1/model")
                 + " holds a model trained on 4 generated scenes of 4 s, seed 5 (recipe"
-                + " tiny.recipe.json, stage 1 of 2) for 1 epochs, not this recipe's stage 1 (5"
-                + " generated scenes of 4 s, seed 5, 1 epochs): give a fresh --out");
+                + " tiny.recipe.json, stage 1 of 2) for 1 epochs at learning rate "
+                + tinyRate
+                + ", not this recipe's stage 1 (5 generated scenes of 4 s, seed 5, 1 epochs at "
+                + ((Number) tinyRate).floatValue()
+                + "): give a fresh --out");
 
     CliRun mixed =
         run("train", "--recipe", recipe.toString(), "--epochs", "3", "--out", out.toString());
