@@ -120,6 +120,10 @@ public record TrainingRecipe(
   public static TrainingRecipe read(Path file) {
     try {
       JsonNode tree = JSON.readTree(Files.readString(file));
+      if (tree == null || !tree.isObject()) {
+        throw new IllegalArgumentException(
+            "expected a JSON object with config, seed, sceneSeconds, batch, evalScenes and stages");
+      }
       // Unknown fields first: Jackson builds a record before it reports them, so a misspelt
       // "epoch" would otherwise surface as "epochs must be at least 1, got 0".
       unknownFields(tree, TrainingRecipe.class, "");

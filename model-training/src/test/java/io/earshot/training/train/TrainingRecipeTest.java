@@ -78,6 +78,9 @@ class TrainingRecipeTest {
                          "stages": [{"scenes": 4, "epochs": 1, "hop": 1}]}
                         """)))
         .hasMessageContaining("the recipe names no seed");
+    assertThatThrownBy(() -> TrainingRecipe.read(write("")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(": expected a JSON object with config, seed,");
     assertThatThrownBy(() -> TrainingRecipe.read(dir.resolve("missing.json")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("--recipe " + dir.resolve("missing.json") + ": no such file");
