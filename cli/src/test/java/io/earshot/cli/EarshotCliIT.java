@@ -224,6 +224,7 @@ class EarshotCliIT {
 
     assertThat(first.exit()).as(first.err()).isZero();
     assertThat(first.err())
+        .contains("epoch 1/1")
         .contains("recipe stage 1 of 2: 4 scenes, 1 epochs")
         .contains("recipe stage 2 of 2: 6 scenes, 1 epochs, hop 2.0 s, learning rate 0.002");
     var stage1 = io.earshot.training.release.ModelMetadata.read(out.resolve("stage-1/model"));
