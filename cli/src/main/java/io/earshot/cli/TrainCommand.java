@@ -154,8 +154,7 @@ final class TrainCommand implements Callable<Integer> {
       if (!resume || !Files.isDirectory(videos)) {
         generate(videos, source.generate, seed, seconds);
       }
-      description =
-          String.format("%d generated scenes of %.0f s, seed %d", source.generate, seconds, seed);
+      description = generatedScenes(source.generate, seconds, seed);
     } else {
       description = "videos in " + videos.toAbsolutePath();
     }
@@ -213,10 +212,7 @@ final class TrainCommand implements Callable<Integer> {
           String.format(
               "recipe stage %d of %d: %d scenes, %d epochs, hop %s s, learning rate %s",
               k + 1, stages.size(), stage.scenes(), stage.epochs(), stage.hop(), rate);
-      String scenes =
-          String.format(
-              "%d generated scenes of %.0f s, seed %d",
-              stage.scenes(), recipe.sceneSeconds(), recipe.seed());
+      String scenes = generatedScenes(stage.scenes(), recipe.sceneSeconds(), recipe.seed());
       if (Files.isRegularFile(stageModel.resolve(ModelMetadata.FILE_NAME))) {
         Map<String, Object> done = ModelMetadata.read(stageModel).training();
         if (!String.valueOf(done.get("data")).startsWith(scenes + " (recipe")
@@ -265,6 +261,14 @@ final class TrainCommand implements Callable<Integer> {
       heldOut(previous, recipe.seed(), recipe.evalScenes(), recipe.sceneSeconds());
     }
     return 0;
+  }
+
+  /**
+   * How a model's metadata describes its generated training data; a recipe recognises its finished
+   * stages by it, so both kinds of run write it here.
+   */
+  private static String generatedScenes(int count, double seconds, long seed) {
+    return String.format("%d generated scenes of %.0f s, seed %d", count, seconds, seed);
   }
 
   private static DatasetConfig dataConfig(NetConfig net, long seed, double hop) {
