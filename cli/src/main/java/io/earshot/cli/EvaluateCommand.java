@@ -67,6 +67,13 @@ final class EvaluateCommand implements Callable<Integer> {
   Path out;
 
   @Option(
+      names = "--clips-out",
+      description =
+          "Also write every clip as a CSV row (video, start, swapped, decidable, then each"
+              + " scorer's flip probability), to see which clips a model gets wrong.")
+  Path clipsOut;
+
+  @Option(
       names = "--size",
       defaultValue = "112",
       description = "Frame size when evaluating baselines only.")
@@ -126,13 +133,17 @@ final class EvaluateCommand implements Callable<Integer> {
               .withSplits(0, 0)
               .withSeed(seed);
       ClipDataset dataset = ClipDataset.open(videos, config);
-      List<Evaluation.Row> rows =
-          Evaluation.run(
-              dataset,
-              List.of(Split.TEST),
-              scorers,
-              16,
-              new io.earshot.training.eval.Decidability(videos));
+      List<Evaluation.Row> rows;
+      try (ClipCsv csv = clipsOut == null ? null : new ClipCsv(clipsOut, scorers)) {
+        rows =
+            Evaluation.run(
+                dataset,
+                List.of(Split.TEST),
+                scorers,
+                16,
+                new io.earshot.training.eval.Decidability(videos),
+                csv);
+      }
       System.out.print(Evaluation.table(rows));
       io.earshot.training.eval.TrackingEvaluation.Result tracking =
           scorers.get(0) instanceof SavedModelScorer network
@@ -177,6 +188,9 @@ final class EvaluateCommand implements Callable<Integer> {
                   : Path.of("evaluation.json"));
       Evaluation.writeJson(rows, context, json);
       System.out.println("written " + json);
+      if (clipsOut != null) {
+        System.out.println("written " + clipsOut);
+      }
       return 0;
     } finally {
       for (FlipScorer s : scorers) {
@@ -187,6 +201,57 @@ final class EvaluateCommand implements Callable<Integer> {
           files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
       }
+    }
+  }
+
+  /** The {@code --clips-out} file: one row per clip, one probability column per scorer. */
+  static final class ClipCsv implements Evaluation.ClipListener, AutoCloseable {
+    private final java.io.BufferedWriter out;
+    private final Path file;
+
+    ClipCsv(Path file, List<FlipScorer> scorers) throws java.io.IOException {
+      this.file = file;
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      out = Files.newBufferedWriter(file);
+      StringBuilder header = new StringBuilder("video,start_s,swapped,decidable");
+      for (FlipScorer s : scorers) {
+        header.append(',').append(quote(s.name()));
+      }
+      out.write(header.append('\n').toString());
+    }
+
+    @Override
+    public void scored(io.earshot.training.data.Clip clip, Boolean decidable, double[] p) {
+      StringBuilder row =
+          new StringBuilder(quote(clip.videoId()))
+              .append(',')
+              .append(String.format(java.util.Locale.ROOT, "%.3f", clip.startSeconds()))
+              .append(',')
+              .append(clip.swapped() ? 1 : 0)
+              .append(',')
+              .append(decidable == null ? "" : decidable ? "1" : "0");
+      for (double v : p) {
+        row.append(',').append(String.format(java.util.Locale.ROOT, "%.5f", v));
+      }
+      try {
+        out.write(row.append('\n').toString());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot write " + file, e);
+      }
+    }
+
+    private static String quote(String field) {
+      return field.contains(",") || field.contains("\"")
+          ? '"' + field.replace("\"", "\"\"") + '"'
+          : field;
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      out.close();
     }
   }
 }

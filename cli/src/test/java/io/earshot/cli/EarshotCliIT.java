@@ -158,6 +158,55 @@ class EarshotCliIT {
   }
 
   @Test
+  void shouldWriteEveryScoredClipWithEachScorersProbabilityWhenEvaluateIsAskedForClips()
+      throws Exception {
+    Path model = Path.of("..", "models", "flip-detector-cpu").toAbsolutePath().normalize();
+    Path csv = dir.resolve("clips/held-out.csv");
+
+    CliRun eval =
+        run(
+            "evaluate",
+            "--model",
+            model.toString(),
+            "--generate",
+            "2",
+            "--seconds",
+            "6",
+            "--seed",
+            "1000009",
+            "--out",
+            dir.resolve("eval.json").toString(),
+            "--clips-out",
+            csv.toString());
+
+    assertThat(eval.exit()).as(eval.err()).isZero();
+    java.util.List<String> lines = java.nio.file.Files.readAllLines(csv);
+    assertThat(lines.get(0))
+        .startsWith("video,start_s,swapped,decidable,network flip-detector ")
+        .endsWith(",classical (ILD + ITD vs motion/salience),chance");
+    java.util.List<String[]> rows =
+        lines.subList(1, lines.size()).stream().map(l -> l.split(",")).toList();
+    Matcher table =
+        Pattern.compile("network flip-detector \\S+\\s+(\\d+)\\s+([0-9.]+)%").matcher(eval.out());
+    assertThat(table.find()).as(eval.out()).isTrue();
+    assertThat(rows).hasSize(Integer.parseInt(table.group(1))).isNotEmpty();
+    int right = 0;
+    for (String[] row : rows) {
+      assertThat(row).hasSize(7);
+      assertThat(row[0]).matches("scene-0000[01]\\.mp4");
+      assertThat(row[2]).isIn("0", "1");
+      assertThat(row[3]).isIn("0", "1");
+      double network = Double.parseDouble(row[4]);
+      assertThat(network).isBetween(0.0, 1.0);
+      right += (network >= 0.5) == row[2].equals("1") ? 1 : 0;
+    }
+    // The rows are the clips the table's accuracy was measured on.
+    assertThat(100.0 * right / rows.size())
+        .isCloseTo(Double.parseDouble(table.group(2)), org.assertj.core.data.Offset.offset(0.051));
+    assertThat(eval.out()).contains("written " + csv);
+  }
+
+  @Test
   void shouldFineTuneATrainedModelAndRefuseAnotherNetworksWeightsWhenStartedFromIt()
       throws Exception {
     Path base = dir.resolve("base");

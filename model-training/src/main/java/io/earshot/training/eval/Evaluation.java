@@ -29,6 +29,15 @@ public final class Evaluation {
       int decidableClips,
       double decidableAccuracy) {}
 
+  /**
+   * Receives every scored clip with its decidability (null without ground truth) and each scorer's
+   * flip probability, in scorer order; for per-clip error analysis.
+   */
+  @FunctionalInterface
+  public interface ClipListener {
+    void scored(Clip clip, Boolean decidable, double[] probabilities);
+  }
+
   private Evaluation() {}
 
   /** Evaluates on the given splits of the dataset (batches of {@code batch} clips). */
@@ -44,6 +53,17 @@ public final class Evaluation {
       List<FlipScorer> scorers,
       int batch,
       Decidability decidability) {
+    return run(dataset, splits, scorers, batch, decidability, null);
+  }
+
+  /** As above, also handing every clip's probabilities to {@code listener} (when not null). */
+  public static List<Row> run(
+      ClipDataset dataset,
+      List<Split> splits,
+      List<FlipScorer> scorers,
+      int batch,
+      Decidability decidability,
+      ClipListener listener) {
     List<BinaryMetrics> metrics = new ArrayList<>();
     List<BinaryMetrics> decidable = new ArrayList<>();
     long[] nanos = new long[scorers.size()];
@@ -54,20 +74,35 @@ public final class Evaluation {
     List<Clip> pending = new ArrayList<>();
     Runnable flush =
         () -> {
+          Boolean[] verdicts = new Boolean[pending.size()];
+          for (int i = 0; i < verdicts.length; i++) {
+            Clip c = pending.get(i);
+            verdicts[i] =
+                decidability == null
+                    ? null
+                    : decidability.decidable(c.videoId(), c.startSeconds(), c.spec().seconds());
+          }
+          double[][] probabilities = new double[scorers.size()][];
           for (int s = 0; s < scorers.size(); s++) {
             long t = System.nanoTime();
             double[] p = scorers.get(s).score(pending);
             nanos[s] += System.nanoTime() - t;
+            probabilities[s] = p;
             for (int i = 0; i < p.length; i++) {
               Clip c = pending.get(i);
               metrics.get(s).add(c.swapped(), p[i]);
-              Boolean d =
-                  decidability == null
-                      ? null
-                      : decidability.decidable(c.videoId(), c.startSeconds(), c.spec().seconds());
-              if (Boolean.TRUE.equals(d)) {
+              if (Boolean.TRUE.equals(verdicts[i])) {
                 decidable.get(s).add(c.swapped(), p[i]);
               }
+            }
+          }
+          if (listener != null) {
+            for (int i = 0; i < pending.size(); i++) {
+              double[] clipProbabilities = new double[scorers.size()];
+              for (int s = 0; s < scorers.size(); s++) {
+                clipProbabilities[s] = probabilities[s][i];
+              }
+              listener.scored(pending.get(i), verdicts[i], clipProbabilities);
             }
           }
           pending.clear();
