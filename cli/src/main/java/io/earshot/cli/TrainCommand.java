@@ -151,15 +151,20 @@ final class TrainCommand implements Callable<Integer> {
     String description;
     if (source.generate != null) {
       videos = out.resolve("data");
-      if (!resume || !Files.isDirectory(videos)) {
-        generate(videos, source.generate, seed, seconds);
-      }
+      // Keeps complete scenes of the same seed, so a rerun or --resume after a killed
+      // generation only makes what is missing instead of training on part of the data.
+      generate(videos, source.generate, seed, seconds);
       description = generatedScenes(source.generate, seconds, seed);
     } else {
       description = "videos in " + videos.toAbsolutePath();
     }
     DatasetConfig data = dataConfig(net, seed, hop);
     ClipDataset dataset = ClipDataset.open(videos, data);
+    if (source.generate != null) {
+      // Scenes are sorted by name: the seed's first N, as the description says, even when the
+      // directory holds more from a larger run.
+      dataset = dataset.first(source.generate);
+    }
     Path model =
         train(
             new TrainingOptions(

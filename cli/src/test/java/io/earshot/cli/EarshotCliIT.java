@@ -207,6 +207,69 @@ class EarshotCliIT {
   }
 
   @Test
+  void shouldTrainOnTheFirstNScenesAndCompleteMissingOnesWhenResumedAfterAKilledGeneration()
+      throws Exception {
+    Path out = dir.resolve("resumed");
+    // A larger run's scenes of the same seed are already in the data directory.
+    CliRun more =
+        run(
+            "generate",
+            "--out",
+            out.resolve("data").toString(),
+            "--count",
+            "5",
+            "--seconds",
+            "4",
+            "--seed",
+            "2");
+    assertThat(more.exit()).as(more.err()).isZero();
+
+    CliRun first =
+        trainSmall("--generate", "3", "--seed", "2", "--config", "tiny", "--out", out.toString());
+
+    assertThat(first.exit()).as(first.err()).isZero();
+    java.util.Map<String, Object> training =
+        io.earshot.training.release.ModelMetadata.read(out.resolve("model")).training();
+    // 3 scenes of 4 s give 4 clips each (tiny's 1 s clips, 1 s hop): 12, not the 20 of all 5.
+    assertThat(
+            ((Number) training.get("trainClips")).intValue()
+                + ((Number) training.get("validationClips")).intValue())
+        .isEqualTo(12);
+
+    // As if generation had been killed: one scene is gone when training is resumed.
+    java.nio.file.Files.delete(out.resolve("data/scene-00002.mp4"));
+    CliRun resumed =
+        run(
+            "train",
+            "--generate",
+            "3",
+            "--seed",
+            "2",
+            "--config",
+            "tiny",
+            "--resume",
+            "--out",
+            out.toString(),
+            "--seconds",
+            "4",
+            "--epochs",
+            "2",
+            "--batch",
+            "4",
+            "--eval-scenes",
+            "0");
+
+    assertThat(resumed.exit()).as(resumed.err()).isZero();
+    assertThat(out.resolve("data/scene-00002.mp4")).isNotEmptyFile();
+    assertThat(resumed.err()).contains("epoch 2/2").doesNotContain("epoch 1/2");
+    assertThat(
+            io.earshot.training.release.ModelMetadata.read(out.resolve("model"))
+                .training()
+                .get("trainClips"))
+        .isEqualTo(training.get("trainClips"));
+  }
+
+  @Test
   void shouldFineTuneATrainedModelAndRefuseAnotherNetworksWeightsWhenStartedFromIt()
       throws Exception {
     Path base = dir.resolve("base");
