@@ -78,7 +78,8 @@ final class TrainCommand implements Callable<Integer> {
       names = "--config",
       defaultValue = "cpu",
       description =
-          "Network config: cpu (default), cpu-logmel (without interaural phase), paper, tiny.")
+          "Network config: cpu (default), cpu-96 (96x96 frames), cpu-logmel (without interaural"
+              + " phase), paper, tiny.")
   String config;
 
   @Option(

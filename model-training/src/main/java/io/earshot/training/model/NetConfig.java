@@ -89,6 +89,32 @@ public record NetConfig(
   }
 
   /**
+   * {@link #cpu()} with 96x96 frames (a 6x6 visual map before fusion instead of 4x4), for telling
+   * which of several objects is sounding. Pilot, 1500 scenes for 8 epochs each from scratch: 88.9 %
+   * on 3000 held-out clips against 86.5 % for {@code cpu}, with the gain in scenes of 3-6 objects,
+   * at 1.37x the training time per clip. Not yet trained to a full model.
+   */
+  public static NetConfig cpu96() {
+    NetConfig cpu = cpu();
+    return new NetConfig(
+        "cpu-96",
+        96,
+        cpu.clipSeconds(),
+        cpu.frameRate(),
+        cpu.inputAudioChannels(),
+        cpu.frontEnd(),
+        cpu.visualChannels(),
+        cpu.audioChannels(),
+        cpu.seReduction(),
+        cpu.fusionChannels(),
+        cpu.learningRate(),
+        cpu.momentum(),
+        cpu.weightDecay(),
+        cpu.batchNormMomentum(),
+        cpu.seed());
+  }
+
+  /**
    * The first default CPU model ({@code models/flip-detector-cpu} until the interaural phase was
    * added): {@link #cpu()} with the paper's log-mel-only audio input.
    */
@@ -112,18 +138,19 @@ public record NetConfig(
   }
 
   /**
-   * A config by name: {@code cpu} (default), {@code cpu-logmel} (without interaural phase), {@code
-   * paper}, or {@code tiny} (tests).
+   * A config by name: {@code cpu} (default), {@code cpu-96} (96x96 frames), {@code cpu-logmel}
+   * (without interaural phase), {@code paper}, or {@code tiny} (tests).
    */
   public static NetConfig byName(String name) {
     return switch (name) {
       case "cpu" -> cpu();
+      case "cpu-96" -> cpu96();
       case "cpu-logmel" -> cpuLogMel();
       case "paper" -> paper();
       case "tiny" -> tiny();
       default ->
           throw new IllegalArgumentException(
-              "--config must be cpu, cpu-logmel, paper or tiny, got '" + name + "'");
+              "--config must be cpu, cpu-96, cpu-logmel, paper or tiny, got '" + name + "'");
     };
   }
 

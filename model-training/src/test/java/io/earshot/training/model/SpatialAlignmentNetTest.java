@@ -83,6 +83,22 @@ class SpatialAlignmentNetTest {
   }
 
   @Test
+  void shouldKeepCpusStreamsAndFlattenASixBySixMapWhenFramesAre96Pixels() {
+    NetConfig cpu = NetConfig.cpu();
+    NetConfig big = NetConfig.byName("cpu-96");
+    assertThat(big.frameSize()).isEqualTo(96);
+    assertThat(big.visualMapSize()).isEqualTo(6);
+    assertThat(big.visualFeatureSize()).isEqualTo(6 * 6 * 48);
+    assertThat(big.audioFeatureSize()).isEqualTo(cpu.audioFeatureSize());
+    assertThat(big.framesPerClip()).isEqualTo(cpu.framesPerClip());
+    try (Graph graph = new Graph()) {
+      SpatialAlignmentNet net = SpatialAlignmentNet.build(Ops.create(graph), big);
+      assertThat(net.visualEmbedding().shape().asArray()).containsExactly(-1, 18, 6 * 6 * 48);
+      assertThat(net.flipProbability().shape().asArray()).containsExactly(-1);
+    }
+  }
+
+  @Test
   void shouldBuildPaperSizedGraphWhenUsingThePaperConfig() {
     // Building adds ops only; no variable is initialised, so this is cheap.
     try (Graph graph = new Graph()) {
