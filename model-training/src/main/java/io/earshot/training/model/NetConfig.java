@@ -91,8 +91,8 @@ public record NetConfig(
   /**
    * {@link #cpu()} with 96x96 frames (a 6x6 visual map before fusion instead of 4x4), for telling
    * which of several objects is sounding. Pilot, 1500 scenes for 8 epochs each from scratch: 88.9 %
-   * on 3000 held-out clips against 86.5 % for {@code cpu}, with the gain in scenes of 3-6 objects,
-   * at 1.37x the training time per clip. Not yet trained to a full model.
+   * on 3000 held-out clips against 86.5 % for {@code cpu}, the gain in scenes of several objects,
+   * at 1.3x the training time per epoch (65 s against 49 s). Not yet trained to a full model.
    */
   public static NetConfig cpu96() {
     NetConfig cpu = cpu();
