@@ -95,23 +95,7 @@ public record NetConfig(
    * at 1.3x the training time per epoch (65 s against 49 s). Not yet trained to a full model.
    */
   public static NetConfig cpu96() {
-    NetConfig cpu = cpu();
-    return new NetConfig(
-        "cpu-96",
-        96,
-        cpu.clipSeconds(),
-        cpu.frameRate(),
-        cpu.inputAudioChannels(),
-        cpu.frontEnd(),
-        cpu.visualChannels(),
-        cpu.audioChannels(),
-        cpu.seReduction(),
-        cpu.fusionChannels(),
-        cpu.learningRate(),
-        cpu.momentum(),
-        cpu.weightDecay(),
-        cpu.batchNormMomentum(),
-        cpu.seed());
+    return cpu().withName("cpu-96").withFrameSize(96);
   }
 
   /**
@@ -159,6 +143,26 @@ public record NetConfig(
     return new NetConfig(
         newName,
         frameSize,
+        clipSeconds,
+        frameRate,
+        inputAudioChannels,
+        frontEnd,
+        visualChannels,
+        audioChannels,
+        seReduction,
+        fusionChannels,
+        learningRate,
+        momentum,
+        weightDecay,
+        batchNormMomentum,
+        seed);
+  }
+
+  /** This config with {@code newFrameSize x newFrameSize} frames. */
+  public NetConfig withFrameSize(int newFrameSize) {
+    return new NetConfig(
+        name,
+        newFrameSize,
         clipSeconds,
         frameRate,
         inputAudioChannels,
