@@ -14,6 +14,7 @@ import io.earshot.training.model.NetConfig;
 import io.earshot.training.release.ModelMetadata;
 import io.earshot.training.scene.SceneGenerator;
 import io.earshot.training.scene.SceneSpec;
+import io.earshot.training.train.RunIdentity;
 import io.earshot.training.train.TrainingOptions;
 import io.earshot.training.train.TrainingRecipe;
 import io.earshot.training.train.TrainingRun;
@@ -218,33 +219,36 @@ final class TrainCommand implements Callable<Integer> {
           String.format(
               "recipe stage %d of %d: %d scenes, %d epochs, hop %s s, learning rate %s",
               k + 1, stages.size(), stage.scenes(), stage.epochs(), stage.hop(), rate);
-      String scenes = generatedScenes(stage.scenes(), recipe.sceneSeconds(), recipe.seed());
+      String description =
+          String.format(
+              "%s (recipe stage %d of %d)",
+              generatedScenes(stage.scenes(), recipe.sceneSeconds(), recipe.seed()),
+              k + 1,
+              stages.size());
       if (Files.isRegularFile(stageModel.resolve(ModelMetadata.FILE_NAME))) {
-        Map<String, Object> done = ModelMetadata.read(stageModel).training();
-        if (!String.valueOf(done.get("data")).startsWith(scenes + " (recipe")
-            || !Integer.valueOf(stage.epochs()).equals(done.get("epochs"))
-            || !(done.get("learningRate") instanceof Number doneRate
-                && Math.abs(doneRate.doubleValue() - rate) < 1e-6)) {
+        RunIdentity expected =
+            new RunIdentity(
+                net.name(),
+                description,
+                stage.hop(),
+                recipe.seed(),
+                recipe.batch(),
+                (double) rate,
+                stage.epochs(),
+                previous == null ? "" : ModelMetadata.read(previous).version());
+        List<String> differences =
+            expected.differences(RunIdentity.of(ModelMetadata.read(stageModel)));
+        if (!differences.isEmpty()) {
           throw new IllegalArgumentException(
               String.format(
-                  "%s holds a model trained on %s for %s epochs at learning rate %s, not this"
-                      + " recipe's stage %d (%s, %d epochs at %s): give a fresh --out",
-                  stageModel,
-                  done.get("data"),
-                  done.get("epochs"),
-                  done.get("learningRate"),
-                  k + 1,
-                  scenes,
-                  stage.epochs(),
-                  rate));
+                  "%s holds a model that is not this recipe's stage %d (%s; the model's value"
+                      + " first): give a fresh --out",
+                  stageModel, k + 1, String.join("; ", differences)));
         }
         System.err.println(what + ": done in an earlier run, continuing from " + stageModel);
       } else {
         System.err.println(what + " -> " + stageOut);
         generate(videos, stage.scenes(), recipe.seed(), recipe.sceneSeconds());
-        String description =
-            String.format(
-                "%s (recipe %s, stage %d of %d)", scenes, file.getFileName(), k + 1, stages.size());
         train(
             new TrainingOptions(
                 net,

@@ -343,12 +343,10 @@ class EarshotCliIT {
     var stage2 = io.earshot.training.release.ModelMetadata.read(out.resolve("model"));
     // Stage 2 continued stage 1's model, on the first 6 scenes of the same seed.
     assertThat(stage1.training())
-        .containsEntry(
-            "data", "4 generated scenes of 4 s, seed 5 (recipe tiny.recipe.json, stage 1 of 2)")
+        .containsEntry("data", "4 generated scenes of 4 s, seed 5 (recipe stage 1 of 2)")
         .doesNotContainKey("initFrom");
     assertThat(stage2.training())
-        .containsEntry(
-            "data", "6 generated scenes of 4 s, seed 5 (recipe tiny.recipe.json, stage 2 of 2)")
+        .containsEntry("data", "6 generated scenes of 4 s, seed 5 (recipe stage 2 of 2)")
         .containsEntry("initFrom", stage1.version())
         .containsEntry("learningRate", 0.002);
     assertThat(java.nio.file.Files.exists(out.resolve("data/scene-00005.mp4"))).isTrue();
@@ -365,20 +363,24 @@ class EarshotCliIT {
         .isEqualTo(stage2.version());
 
     // A run directory from another recipe is refused, not silently continued.
-    Object tinyRate = stage1.training().get("learningRate");
-    java.nio.file.Files.writeString(
-        recipe, java.nio.file.Files.readString(recipe).replace("\"scenes\": 4,", "\"scenes\": 5,"));
+    String tiny = java.nio.file.Files.readString(recipe);
+    java.nio.file.Files.writeString(recipe, tiny.replace("\"scenes\": 4,", "\"scenes\": 5,"));
     CliRun other = run("train", "--recipe", recipe.toString(), "--out", out.toString());
     assertThat(other.exit()).isEqualTo(2);
-    assertThat(other.err())
-        .contains(
-            out.resolve("stage-1/model")
-                + " holds a model trained on 4 generated scenes of 4 s, seed 5 (recipe"
-                + " tiny.recipe.json, stage 1 of 2) for 1 epochs at learning rate "
-                + tinyRate
-                + ", not this recipe's stage 1 (5 generated scenes of 4 s, seed 5, 1 epochs at "
-                + ((Number) tinyRate).floatValue()
-                + "): give a fresh --out");
+    assertThat(other.err().strip())
+        .isEqualTo(
+            "earshot: "
+                + out.resolve("stage-1/model")
+                + " holds a model that is not this recipe's stage 1 (data: 4 generated scenes of"
+                + " 4 s, seed 5 (recipe stage 1 of 2) vs 5 generated scenes of 4 s, seed 5 (recipe"
+                + " stage 1 of 2); the model's value first): give a fresh --out");
+    // So is one whose stages match in everything but the network.
+    java.nio.file.Files.writeString(
+        recipe, tiny.replace("\"config\": \"tiny\"", "\"config\": \"cpu\""));
+    CliRun otherNet = run("train", "--recipe", recipe.toString(), "--out", out.toString());
+    assertThat(otherNet.exit()).isEqualTo(2);
+    assertThat(otherNet.err())
+        .contains("holds a model that is not this recipe's stage 1 (config: tiny vs cpu;");
 
     CliRun mixed =
         run("train", "--recipe", recipe.toString(), "--epochs", "3", "--out", out.toString());

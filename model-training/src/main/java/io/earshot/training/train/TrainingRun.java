@@ -80,6 +80,14 @@ public final class TrainingRun {
     Path out = Files.createDirectories(options.out());
     Path checkpoints = Files.createDirectories(out.resolve("checkpoints"));
     Start initFrom = options.initFrom() == null ? null : startingPoint(options.initFrom(), config);
+    RunIdentity identity = identity(initFrom);
+    boolean resuming = options.resume() && Files.exists(out.resolve("history.json"));
+    if (resuming) {
+      // Checked before the clips load (minutes on a big run), so a wrong option fails at once.
+      checkResumable(out, identity);
+    } else {
+      identity.write(out);
+    }
     int rows = config.framesPerClip() * config.frameSize();
     int width = config.frameSize();
     int audioFloats = config.samplesPerClip() * 2;
@@ -88,12 +96,55 @@ public final class TrainingRun {
         ClipCache validation =
             new ClipCache(out.resolve("clips-validation.cache"), rows, width, audioFloats)) {
       load(train, validation, out);
-      return train(out, checkpoints, initFrom, train, validation);
+      return train(out, checkpoints, initFrom, resuming, train, validation);
+    }
+  }
+
+  /** This run's identity, as its run file and its model's metadata record it. */
+  private RunIdentity identity(Start initFrom) {
+    return new RunIdentity(
+        options.config().name(),
+        dataDescription,
+        dataset.config().hopSeconds(),
+        options.seed(),
+        options.batchSize(),
+        (double) options.learningRate(),
+        options.epochs(),
+        initFrom == null ? "" : initFrom.metadata().version());
+  }
+
+  /**
+   * Refuses to resume checkpoints written by a different run: restoring them would either fail deep
+   * in TensorFlow (another network) or silently continue another schedule on other data.
+   * Checkpoints from before run files existed are resumed unchecked.
+   */
+  private static void checkResumable(Path out, RunIdentity identity) {
+    if (!Files.exists(out.resolve(RunIdentity.FILE_NAME))) {
+      LOG.warn(
+          "{} has no {}: resuming its checkpoints without checking they come from this run",
+          out,
+          RunIdentity.FILE_NAME);
+      return;
+    }
+    // Null fields are not compared: the resumed run's open ones (epochs, an unsaid start).
+    List<String> differences = identity.forResume().differences(RunIdentity.read(out));
+    if (!differences.isEmpty()) {
+      throw new IllegalArgumentException(
+          String.format(
+              "cannot resume %s: its checkpoints come from a different run (%s; the"
+                  + " checkpoints' value first): resume with the options it was started with, or"
+                  + " give a fresh --out",
+              out, String.join("; ", differences)));
     }
   }
 
   private Outcome train(
-      Path out, Path checkpoints, Start initFrom, ClipCache train, ClipCache validation)
+      Path out,
+      Path checkpoints,
+      Start initFrom,
+      boolean resuming,
+      ClipCache train,
+      ClipCache validation)
       throws IOException {
     NetConfig config = options.config();
     if (train.size() < options.batchSize()) {
@@ -113,7 +164,6 @@ public final class TrainingRun {
     double bestAuc = Double.NaN;
     Path best = checkpoints.resolve("best");
     try (TfTrainer trainer = TfTrainer.create(config)) {
-      boolean resuming = options.resume() && Files.exists(out.resolve("history.json"));
       if (initFrom != null && !resuming) {
         restoreWeights(trainer, initFrom);
         LOG.info(
@@ -123,6 +173,14 @@ public final class TrainingRun {
       }
       if (resuming) {
         Epoch[] done = JSON.readValue(out.resolve("history.json").toFile(), Epoch[].class);
+        if (done.length > 0 && done[0].steps() != stepsPerEpoch) {
+          throw new IllegalArgumentException(
+              String.format(
+                  "cannot resume %s: its epochs took %d steps but the %d training clips here make"
+                      + " %d steps of %d: the training data changed since it started; restore"
+                      + " the data it was started on, or give a fresh --out",
+                  out, done[0].steps(), train.size(), stepsPerEpoch, options.batchSize()));
+        }
         history.addAll(List.of(done));
         startEpoch = done.length;
         trainer.restoreCheckpoint(checkpoints.resolve("last"));
@@ -386,6 +444,7 @@ public final class TrainingRun {
     training.put("trainClips", trainClips);
     training.put("validationClips", valClips);
     training.put("learningRate", options.learningRate());
+    training.put("hopSeconds", dataset.config().hopSeconds());
     if (initFrom != null) {
       training.put("initFrom", initFrom.metadata().version());
       training.put("initFromData", initFrom.metadata().training().get("data"));

@@ -12,6 +12,7 @@ import io.earshot.training.scene.SceneGenerator;
 import io.earshot.training.scene.SceneSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +62,11 @@ class TrainingRunTest {
     assertThat(meta.config()).isEqualTo("tiny");
     assertThat(meta.input().frames()).isEqualTo(net.framesPerClip());
     assertThat(meta.training()).containsEntry("data", "test scenes");
+    // The metadata names the run as its run file does, so a recipe can recognise it.
+    RunIdentity named = RunIdentity.of(meta);
+    assertThat(named.differences(RunIdentity.read(out))).isEmpty();
+    assertThat(List.of(named.hopSeconds(), named.batch(), named.epochs(), named.initFrom()))
+        .containsExactly(0.5, 8, 2, "");
     assertThat(meta.metrics()).containsKey("validation_accuracy");
     try (SavedModelScorer scorer = SavedModelScorer.load(outcome.modelDir())) {
       assertThat(scorer.clipSpec().width()).isEqualTo(net.frameSize());
@@ -142,6 +148,49 @@ class TrainingRunTest {
     // Epoch 1 comes from the first run's history; only epoch 2 ran now.
     assertThat(resumed.history()).extracting(TrainingRun.Epoch::epoch).containsExactly(1, 2);
     assertThat(Files.exists(out.resolve("checkpoints/last.index"))).isTrue();
+  }
+
+  @Test
+  void shouldRefuseToResumeCheckpointsOfAnotherRunAndSayWhatDiffers() throws Exception {
+    NetConfig net = NetConfig.tiny();
+    Path out = dir.resolve("resume-other");
+    new TrainingRun(
+            new TrainingOptions(net, out, 1, 8, 1, 5, false, net.learningRate(), null),
+            dataset(net),
+            "d")
+        .run();
+    String history = Files.readString(out.resolve("history.json"));
+    RunIdentity started = RunIdentity.read(out);
+    assertThat(started)
+        .isEqualTo(new RunIdentity("tiny", "d", 0.5, 1L, 8, (double) net.learningRate(), 1, ""));
+
+    // Another batch size and learning rate: both named, with the checkpoints' value first.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new TrainingRun(
+                        new TrainingOptions(net, out, 2, 4, 1, 5, true, 0.5f, null),
+                        dataset(net),
+                        "d")
+                    .run())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot resume " + out)
+        .hasMessageContaining("batch: 8 vs 4")
+        .hasMessageContaining("learning rate: " + (double) net.learningRate() + " vs 0.5")
+        .hasMessageNotContaining("epochs")
+        .hasMessageEndingWith("give a fresh --out");
+    // The same options on fewer clips: caught by the steps an epoch takes.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new TrainingRun(
+                        new TrainingOptions(net, out, 2, 8, 1, 5, true, net.learningRate(), null),
+                        dataset(net).first(4),
+                        "d")
+                    .run())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the training data changed since it started");
+    // Neither refused attempt touched the run.
+    assertThat(Files.readString(out.resolve("history.json"))).isEqualTo(history);
+    assertThat(RunIdentity.read(out)).isEqualTo(started);
   }
 
   @Test
