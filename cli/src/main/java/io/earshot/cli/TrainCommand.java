@@ -324,6 +324,10 @@ final class TrainCommand implements Callable<Integer> {
       System.out.printf(
           "learned tracker: mean |x error| %.1f %% of frame width on its validation clips (%s)%n",
           100 * tracker.validationError(), modelDir.resolve(LinearTracker.FILE_NAME));
+      System.out.printf(
+          "track confidence: Brier score %.3f on its validation clips (%.3f for interaural"
+              + " lateralness as the confidence)%n",
+          tracker.confidence().validationBrier(), tracker.confidence().validationLateralBrier());
     } catch (IllegalArgumentException e) {
       // Too few single-source clips (a handful of scenes): the model is fine without a tracker,
       // the job then writes classical tracks.

@@ -18,29 +18,51 @@ public final class LinearTracker {
       new com.fasterxml.jackson.databind.ObjectMapper()
           .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
 
-  /** What {@value #FILE_NAME} holds. */
+  /**
+   * What {@value #FILE_NAME} holds; {@code confidence} is null in trackers fitted before it
+   * existed.
+   */
+  @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
   public record Stored(
       String input,
       double[] weights,
       double bias,
       double lambda,
       int fitClips,
-      double validationError) {}
+      double validationError,
+      TrackConfidence confidence) {}
 
   private final double[] weights;
   private final double bias;
   private final double lambda;
   private final double validationError;
+  private final TrackConfidence confidence;
 
   private LinearTracker(double[] weights, double bias, double lambda) {
-    this(weights, bias, lambda, Double.NaN);
+    this(weights, bias, lambda, Double.NaN, null);
   }
 
-  private LinearTracker(double[] weights, double bias, double lambda, double validationError) {
+  private LinearTracker(
+      double[] weights,
+      double bias,
+      double lambda,
+      double validationError,
+      TrackConfidence confidence) {
     this.weights = weights;
     this.bias = bias;
     this.lambda = lambda;
     this.validationError = validationError;
+    this.confidence = confidence;
+  }
+
+  /** How far to trust this tracker's positions, or null when it was not calibrated. */
+  public TrackConfidence confidence() {
+    return confidence;
+  }
+
+  /** This tracker with a calibrated confidence for its positions. */
+  public LinearTracker withConfidence(TrackConfidence c) {
+    return new LinearTracker(weights, bias, lambda, validationError, c);
   }
 
   /**
@@ -66,7 +88,8 @@ public final class LinearTracker {
               bias,
               lambda,
               fitClips,
-              validationError));
+              validationError,
+              confidence));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot write " + FILE_NAME + " in " + modelDir, e);
     }
@@ -83,7 +106,8 @@ public final class LinearTracker {
       if (s.weights() == null || s.weights().length == 0) {
         throw new io.earshot.training.release.InvalidModelException(file + " has no weights");
       }
-      return new LinearTracker(s.weights(), s.bias(), s.lambda(), s.validationError());
+      return new LinearTracker(
+          s.weights(), s.bias(), s.lambda(), s.validationError(), s.confidence());
     } catch (java.io.IOException e) {
       throw new io.earshot.training.release.InvalidModelException(
           file + " is not a valid tracker: " + e.getMessage());
@@ -187,11 +211,11 @@ public final class LinearTracker {
       }
     }
     LinearTracker all = fit(features, x, bestLambda);
-    return new LinearTracker(all.weights, all.bias, bestLambda, bestError);
+    return new LinearTracker(all.weights, all.bias, bestLambda, bestError, null);
   }
 
   /** Gauss-Jordan elimination with partial pivoting on the augmented {@code d x (d+1)} matrix. */
-  private static double[] solve(double[][] a, int d) {
+  static double[] solve(double[][] a, int d) {
     for (int c = 0; c < d; c++) {
       int pivot = c;
       for (int r = c + 1; r < d; r++) {

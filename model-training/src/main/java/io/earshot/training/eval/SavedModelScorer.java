@@ -113,6 +113,14 @@ public final class SavedModelScorer implements FlipScorer {
     }
   }
 
+  /**
+   * How far to trust the learned tracker's positions, or null when the model has no tracker or one
+   * fitted before confidences were.
+   */
+  public TrackConfidence trackConfidence() {
+    return tracker == null ? null : tracker.confidence();
+  }
+
   /** Whether the model carries a learned tracker ({@link LinearTracker#FILE_NAME}). */
   public boolean hasTracker() {
     return tracker != null;

@@ -120,9 +120,9 @@ public final class TrackingEvaluation {
 
   /**
    * Fits a {@link LinearTracker} for the exported model in {@code modelDir} on the single-source
-   * clips of {@code fit} (generated videos with ground truth in {@code fitRoot}), stores it as
-   * {@value LinearTracker#FILE_NAME} with the model and re-signs the model's file digests; the job
-   * then writes LEARNED tracks with this model.
+   * clips of {@code fit} (generated videos with ground truth in {@code fitRoot}) and its {@link
+   * TrackConfidence} on all of them, stores both as {@value LinearTracker#FILE_NAME} with the model
+   * and re-signs the model's file digests; the job then writes LEARNED tracks with this model.
    */
   public static LinearTracker fitAndStore(Path modelDir, ClipDataset fit, Path fitRoot) {
     Labelled data = labelled(fit, fitRoot);
@@ -139,12 +139,15 @@ public final class TrackingEvaluation {
       tracker =
           LinearTracker.fitWithValidation(
               network.audioEmbeddings(data.clips()), data.x(), 1e-3, 1e-2, 1e-1, 1);
+      tracker = tracker.withConfidence(fitConfidence(network, tracker, fit, fitRoot));
     }
     tracker.write(modelDir, data.clips().size());
     io.earshot.training.release.ModelMetadata meta =
         io.earshot.training.release.ModelMetadata.read(modelDir);
     Map<String, Double> metrics = new java.util.LinkedHashMap<>(meta.metrics());
     metrics.put("tracking_x_mae_validation", tracker.validationError());
+    metrics.put("tracking_confidence_brier_validation", tracker.confidence().validationBrier());
+    metrics.put("tracking_lateral_brier_validation", tracker.confidence().validationLateralBrier());
     meta.withMetrics(metrics)
         .withFiles(io.earshot.training.release.ModelFiles.hashes(modelDir))
         .write(modelDir);
@@ -170,22 +173,7 @@ public final class TrackingEvaluation {
           if (x == null) {
             return;
           }
-          // The clip as recorded: undo the dataset's label swap and mirroring.
-          float[] audio =
-              clip.swapped() ^ clip.mirrored()
-                  ? io.earshot.domain.Pcm.swapLeftRight(clip.audio())
-                  : clip.audio();
-          clips.add(
-              new Clip(
-                  clip.videoId(),
-                  clip.index(),
-                  clip.startSeconds(),
-                  clip.split(),
-                  false,
-                  clip.mirrored(),
-                  clip.spec(),
-                  clip.rgb(),
-                  audio));
+          clips.add(asRecorded(clip));
           xs.add(clip.mirrored() ? 1 - x : x);
         },
         v -> {});
@@ -194,6 +182,18 @@ public final class TrackingEvaluation {
 
   /** The mean x of the one visible sounding object of the clip, or null if not exactly one. */
   static Double singleSourceX(GroundTruth truth, Clip clip) {
+    List<double[]> main = mainSources(truth, clip);
+    if (main.size() != 1 || main.get(0)[1] == 0) {
+      return null;
+    }
+    return main.get(0)[0];
+  }
+
+  /**
+   * The objects that sound for at least half of the clip, each as {mean x over the frames it
+   * sounds, 1 if visible in all of them else 0}.
+   */
+  static List<double[]> mainSources(GroundTruth truth, Clip clip) {
     int from = (int) Math.floor(clip.startSeconds() * truth.fps());
     int to =
         Math.min(
@@ -210,11 +210,100 @@ public final class TrackingEvaluation {
         }
       }
     }
-    List<double[]> main =
-        sounding.values().stream().filter(a -> a[1] >= (to - from) / 2.0).toList();
-    if (main.size() != 1 || main.get(0)[2] < main.get(0)[1]) {
-      return null;
+    List<double[]> main = new ArrayList<>();
+    for (double[] a : sounding.values()) {
+      if (a[1] >= (to - from) / 2.0) {
+        main.add(new double[] {a[0] / a[1], a[2] >= a[1] ? 1 : 0});
+      }
     }
-    return main.get(0)[0] / main.get(0)[1];
+    return main;
+  }
+
+  /**
+   * Fits how far to trust {@code tracker}'s positions on every clip of {@code fit} (as recorded): a
+   * position is right when it is within {@link TrackConfidence#TOLERANCE} of an object visible and
+   * sounding for most of the clip, so clips with no such object teach it when to doubt.
+   */
+  static TrackConfidence fitConfidence(
+      SavedModelScorer network, LinearTracker tracker, ClipDataset fit, Path fitRoot) {
+    Map<String, GroundTruth> truths = new HashMap<>();
+    List<double[]> features = new ArrayList<>();
+    List<Boolean> right = new ArrayList<>();
+    List<Double> lateral = new ArrayList<>();
+    List<Clip> batch = new ArrayList<>();
+    List<List<Double>> batchTruth = new ArrayList<>();
+    Runnable flush =
+        () -> {
+          List<double[]> embeddings = network.audioEmbeddings(batch);
+          for (int i = 0; i < batch.size(); i++) {
+            Clip c = batch.get(i);
+            ClassicalFlipDetector.Result r =
+                new ClassicalFlipDetector(c.spec().sampleRate(), c.spec().fps())
+                    .score(
+                        c.rgb(), c.spec().frames(), c.spec().height(), c.spec().width(), c.audio());
+            double learned = tracker.predict(embeddings.get(i));
+            features.add(TrackConfidence.features(learned, r.audioPosition(), r.visualPosition()));
+            right.add(
+                batchTruth.get(i).stream()
+                    .anyMatch(x -> Math.abs(learned - x) <= TrackConfidence.TOLERANCE));
+            lateral.add(Math.abs(r.audioPosition() - 0.5) * 2);
+          }
+          batch.clear();
+          batchTruth.clear();
+        };
+    fit.forEach(
+        Split.TEST,
+        0,
+        clip -> {
+          GroundTruth truth =
+              truths.computeIfAbsent(
+                  clip.videoId(),
+                  id -> {
+                    Path json = fitRoot.resolve(id.replaceAll("\\.[^.]+$", ".json"));
+                    return Files.isRegularFile(json) ? GroundTruth.read(json) : null;
+                  });
+          if (truth == null) {
+            return;
+          }
+          List<Double> xs = new ArrayList<>();
+          for (double[] source : mainSources(truth, clip)) {
+            if (source[1] == 1) {
+              xs.add(clip.mirrored() ? 1 - source[0] : source[0]);
+            }
+          }
+          batch.add(asRecorded(clip));
+          batchTruth.add(xs);
+          if (batch.size() == 32) {
+            flush.run();
+          }
+        },
+        v -> {});
+    if (!batch.isEmpty()) {
+      flush.run();
+    }
+    boolean[] r = new boolean[right.size()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = right.get(i);
+    }
+    return TrackConfidence.fitWithValidation(
+        features, r, lateral.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /** The clip as recorded: the dataset's label swap and mirroring of the audio undone. */
+  private static Clip asRecorded(Clip clip) {
+    float[] audio =
+        clip.swapped() ^ clip.mirrored()
+            ? io.earshot.domain.Pcm.swapLeftRight(clip.audio())
+            : clip.audio();
+    return new Clip(
+        clip.videoId(),
+        clip.index(),
+        clip.startSeconds(),
+        clip.split(),
+        false,
+        clip.mirrored(),
+        clip.spec(),
+        clip.rgb(),
+        audio);
   }
 }

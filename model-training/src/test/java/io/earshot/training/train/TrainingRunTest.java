@@ -94,14 +94,23 @@ class TrainingRunTest {
         io.earshot.training.eval.TrackingEvaluation.fitAndStore(
             outcome.modelDir(), ClipDataset.open(videos, all(net)), videos);
     assertThat(tracker.validationError()).isBetween(0.0, 1.0);
+    assertThat(tracker.confidence().validationBrier()).isBetween(0.0, 1.0);
     ModelMetadata signed = ModelFiles.verify(outcome.modelDir(), null);
     assertThat(signed.files()).containsKey(io.earshot.training.eval.LinearTracker.FILE_NAME);
-    assertThat(signed.metrics()).containsKey("tracking_x_mae_validation");
+    assertThat(signed.metrics())
+        .containsKeys(
+            "tracking_x_mae_validation",
+            "tracking_confidence_brier_validation",
+            "tracking_lateral_brier_validation");
     try (SavedModelScorer scorer = SavedModelScorer.load(outcome.modelDir())) {
       assertThat(scorer.hasTracker()).isTrue();
       java.util.List<io.earshot.training.data.Clip> clips = new java.util.ArrayList<>();
       ClipDataset.open(videos, all(net))
           .forEach(io.earshot.training.data.Split.TEST, 0, clips::add, n -> {});
+      // Calibrated on every clip of the fit videos, not just the single-source ones.
+      assertThat(tracker.confidence().fitClips()).isEqualTo(clips.size());
+      assertThat(scorer.trackConfidence().weights())
+          .containsExactly(tracker.confidence().weights());
       java.util.List<io.earshot.training.data.Clip> some = clips.subList(0, 5);
       SavedModelScorer.Located located = scorer.scoreAndLocate(some);
       double[] plain = scorer.score(some);

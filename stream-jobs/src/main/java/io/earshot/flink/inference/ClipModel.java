@@ -5,6 +5,7 @@ import io.earshot.training.data.Clip;
 import io.earshot.training.data.ClipSpec;
 import io.earshot.training.data.Split;
 import io.earshot.training.eval.SavedModelScorer;
+import io.earshot.training.eval.TrackConfidence;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,10 +84,15 @@ public final class ClipModel implements AutoCloseable {
    * when the model has no tracker).
    */
   public record Scored(
-      double flipProbability, double audioX, double visualX, double confidence, double learnedX) {
+      double flipProbability,
+      double audioX,
+      double visualX,
+      double confidence,
+      double learnedX,
+      double learnedConfidence) {
 
     public Scored(double flipProbability, double audioX, double visualX, double confidence) {
-      this(flipProbability, audioX, visualX, confidence, Double.NaN);
+      this(flipProbability, audioX, visualX, confidence, Double.NaN, Double.NaN);
     }
   }
 
@@ -123,17 +129,22 @@ public final class ClipModel implements AutoCloseable {
     long t2 = System.nanoTime();
     List<Scored> out = new ArrayList<>(jobs.size());
     ClassicalFlipDetector classical = new ClassicalFlipDetector(shape.sampleRate(), shape.fps());
+    TrackConfidence trust = network != null ? network.trackConfidence() : null;
     for (int i = 0; i < clips.size(); i++) {
       Clip c = clips.get(i);
       ClassicalFlipDetector.Result r =
           classical.score(c.rgb(), shape.frames(), shape.height(), shape.width(), c.audio());
+      double learnedX = located != null ? located.x()[i] : Double.NaN;
       out.add(
           new Scored(
               p != null ? p[i] : r.flipProbability(),
               r.audioPosition(),
               r.visualPosition(),
               r.confidence(),
-              located != null ? located.x()[i] : Double.NaN));
+              learnedX,
+              trust != null && !Double.isNaN(learnedX)
+                  ? trust.probability(learnedX, r.audioPosition(), r.visualPosition())
+                  : Double.NaN));
     }
     last = new Timings(t1 - t0, t2 - t1, System.nanoTime() - t2);
     return out;

@@ -371,12 +371,25 @@ public class InferenceFunction
               .setClipStartMicros(job.startMicros)
               .setClipEndMicros(job.endMicros)
               .setX(learned ? s.learnedX() : fusedX(s))
-              .setConfidence(Math.max(0, Math.min(1, Math.abs(s.audioX() - 0.5) * 2)))
+              .setConfidence(trackConfidence(s))
               .setMethod(learned ? TrackingMethod.LEARNED : TrackingMethod.FUSED)
               .setModelVersion(learned ? runtime.version() : null)
               .build();
       out.collect(new OutRecord(Topics.TRACKS, job.streamId, tracks.serialize(Topics.TRACKS, t)));
     }
+  }
+
+  /**
+   * A track's confidence, 0..1: for a learned position from a calibrated tracker, the probability
+   * that it is within 10 % of the frame width of a visible sounding object ({@link
+   * io.earshot.training.eval.TrackConfidence}); otherwise how lateral the interaural estimate is.
+   */
+  static double trackConfidence(ClipModel.Scored s) {
+    double c =
+        !Double.isNaN(s.learnedX()) && !Double.isNaN(s.learnedConfidence())
+            ? s.learnedConfidence()
+            : Math.abs(s.audioX() - 0.5) * 2;
+    return Math.max(0, Math.min(1, c));
   }
 
   /**

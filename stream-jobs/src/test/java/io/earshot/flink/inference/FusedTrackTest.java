@@ -26,4 +26,20 @@ class FusedTrackTest {
     assertThat(InferenceFunction.fusedX(new ClipModel.Scored(0.1, 0.3, Double.NaN, 0)))
         .isEqualTo(0.3);
   }
+
+  @Test
+  void shouldTrustALearnedPositionAsItsCalibrationSaysAndElseTheSoundsLateralness() {
+    // Calibrated learned track: its probability, whatever the interaural estimate says.
+    assertThat(
+            InferenceFunction.trackConfidence(
+                new ClipModel.Scored(0.1, 0.95, 0.5, 0.5, 0.62, 0.71)))
+        .isEqualTo(0.71);
+    // A tracker fitted before calibration, or no tracker: lateralness of the sound.
+    assertThat(
+            InferenceFunction.trackConfidence(
+                new ClipModel.Scored(0.1, 0.95, 0.5, 0.5, 0.62, Double.NaN)))
+        .isCloseTo(0.9, within(1e-9));
+    assertThat(InferenceFunction.trackConfidence(new ClipModel.Scored(0.1, 0.25, 0.5, 0.5)))
+        .isCloseTo(0.5, within(1e-9));
+  }
 }
