@@ -362,6 +362,20 @@ class EarshotCliIT {
     assertThat(io.earshot.training.release.ModelMetadata.read(out.resolve("model")).version())
         .isEqualTo(stage2.version());
 
+    // A stage finished before descriptions dropped the recipe's file name is still recognised.
+    Path stage1Meta = out.resolve("stage-1/model/earshot-model.json");
+    java.nio.file.Files.writeString(
+        stage1Meta,
+        java.nio.file.Files.readString(stage1Meta)
+            .replace("(recipe stage 1 of 2)", "(recipe tiny.recipe.json, stage 1 of 2)"));
+    assertThat(java.nio.file.Files.readString(stage1Meta))
+        .contains("seed 5 (recipe tiny.recipe.json, stage 1 of 2)");
+    CliRun older = run("train", "--recipe", recipe.toString(), "--out", out.toString());
+    assertThat(older.exit()).as(older.err()).isZero();
+    assertThat(older.err())
+        .contains(": done in an earlier run, continuing from " + out.resolve("stage-1/model"))
+        .doesNotContain("epoch 1/1");
+
     // A run directory from another recipe is refused, not silently continued.
     String tiny = java.nio.file.Files.readString(recipe);
     java.nio.file.Files.writeString(recipe, tiny.replace("\"scenes\": 4,", "\"scenes\": 5,"));
