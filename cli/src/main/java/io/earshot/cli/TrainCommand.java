@@ -240,15 +240,8 @@ final class TrainCommand implements Callable<Integer> {
         if (done.data() != null) {
           // Stages finished before the description dropped the recipe's file name still count.
           done =
-              new RunIdentity(
-                  done.config(),
-                  done.data().replaceFirst("\\(recipe [^,()]+, stage ", "(recipe stage "),
-                  done.hopSeconds(),
-                  done.seed(),
-                  done.batch(),
-                  done.learningRate(),
-                  done.epochs(),
-                  done.initFrom());
+              done.withData(
+                  done.data().replaceFirst("\\(recipe [^,()]+, stage ", "(recipe stage "));
         }
         List<String> differences = expected.differences(done);
         if (!differences.isEmpty()) {

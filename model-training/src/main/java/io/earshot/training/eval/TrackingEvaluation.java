@@ -3,6 +3,7 @@ package io.earshot.training.eval;
 import io.earshot.domain.ClassicalFlipDetector;
 import io.earshot.training.data.Clip;
 import io.earshot.training.data.ClipDataset;
+import io.earshot.training.data.ClipSpec;
 import io.earshot.training.data.Split;
 import io.earshot.training.scene.GroundTruth;
 import java.nio.file.Files;
@@ -162,13 +163,7 @@ public final class TrackingEvaluation {
         Split.TEST,
         0,
         clip -> {
-          GroundTruth truth =
-              truths.computeIfAbsent(
-                  clip.videoId(),
-                  id -> {
-                    Path json = root.resolve(id.replaceAll("\\.[^.]+$", ".json"));
-                    return Files.isRegularFile(json) ? GroundTruth.read(json) : null;
-                  });
+          GroundTruth truth = groundTruth(truths, root, clip);
           Double x = truth == null ? null : singleSourceX(truth, clip);
           if (x == null) {
             return;
@@ -235,12 +230,14 @@ public final class TrackingEvaluation {
     Runnable flush =
         () -> {
           List<double[]> embeddings = network.audioEmbeddings(batch);
+          ClipSpec spec = network.clipSpec();
+          ClassicalFlipDetector classical =
+              new ClassicalFlipDetector(spec.sampleRate(), spec.fps());
           for (int i = 0; i < batch.size(); i++) {
             Clip c = batch.get(i);
             ClassicalFlipDetector.Result r =
-                new ClassicalFlipDetector(c.spec().sampleRate(), c.spec().fps())
-                    .score(
-                        c.rgb(), c.spec().frames(), c.spec().height(), c.spec().width(), c.audio());
+                classical.score(
+                    c.rgb(), c.spec().frames(), c.spec().height(), c.spec().width(), c.audio());
             double learned = tracker.predict(embeddings.get(i));
             features.add(TrackConfidence.features(learned, r.audioPosition(), r.visualPosition()));
             right.add(
@@ -255,13 +252,7 @@ public final class TrackingEvaluation {
         Split.TEST,
         0,
         clip -> {
-          GroundTruth truth =
-              truths.computeIfAbsent(
-                  clip.videoId(),
-                  id -> {
-                    Path json = fitRoot.resolve(id.replaceAll("\\.[^.]+$", ".json"));
-                    return Files.isRegularFile(json) ? GroundTruth.read(json) : null;
-                  });
+          GroundTruth truth = groundTruth(truths, fitRoot, clip);
           if (truth == null) {
             return;
           }
@@ -287,6 +278,16 @@ public final class TrackingEvaluation {
     }
     return TrackConfidence.fitWithValidation(
         features, r, lateral.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /** The ground truth of a clip's video (video.json next to video.mp4), or null when none. */
+  private static GroundTruth groundTruth(Map<String, GroundTruth> cache, Path root, Clip clip) {
+    return cache.computeIfAbsent(
+        clip.videoId(),
+        id -> {
+          Path json = root.resolve(id.replaceAll("\\.[^.]+$", ".json"));
+          return Files.isRegularFile(json) ? GroundTruth.read(json) : null;
+        });
   }
 
   /** The clip as recorded: the dataset's label swap and mirroring of the audio undone. */

@@ -60,6 +60,12 @@ public record RunIdentity(
         t.get("initFrom") instanceof String s ? s : "");
   }
 
+  /** This identity with another data description. */
+  public RunIdentity withData(String description) {
+    return new RunIdentity(
+        config, description, hopSeconds, seed, batch, learningRate, epochs, initFrom);
+  }
+
   /** This identity without the fields a resumed run may change or leave unsaid. */
   public RunIdentity forResume() {
     String start = initFrom == null || initFrom.isEmpty() ? null : initFrom;
