@@ -171,6 +171,24 @@ final class EvaluateCommand implements Callable<Integer> {
               tracking.learned(), tracking.learnedFitClips(), trackerFit, tracking.learnedLambda());
         }
       }
+      io.earshot.training.eval.TrackingEvaluation.ConfidenceCheck trust =
+          scorers.get(0) instanceof SavedModelScorer network && trackerFit == null
+              ? io.earshot.training.eval.TrackingEvaluation.checkConfidence(
+                  network, ClipDataset.open(videos, config), videos)
+              : null;
+      if (trust != null && trust.clips() > 0) {
+        System.out.printf(
+            "track confidence, all %d clips (%.1f %% of learned positions within %.0f %% of the"
+                + " frame width of a visible sounding object): Brier score %.3f, ROC AUC %.3f;"
+                + " interaural lateralness as the confidence: %.3f, %.3f%n",
+            trust.clips(),
+            100 * trust.right(),
+            100 * io.earshot.training.eval.TrackConfidence.TOLERANCE,
+            trust.brier(),
+            trust.rocAuc(),
+            trust.lateralBrier(),
+            trust.lateralRocAuc());
+      }
       Map<String, Object> context = new LinkedHashMap<>();
       context.put("model", model);
       context.put(
@@ -180,6 +198,9 @@ final class EvaluateCommand implements Callable<Integer> {
               : videos.toString());
       context.put("skipped", dataset.report().skipped());
       context.put("tracking", tracking);
+      if (trust != null) {
+        context.put("trackConfidence", trust);
+      }
       Path json =
           out != null
               ? out

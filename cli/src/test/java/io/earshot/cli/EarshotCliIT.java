@@ -204,6 +204,16 @@ class EarshotCliIT {
     assertThat(100.0 * right / rows.size())
         .isCloseTo(Double.parseDouble(table.group(2)), org.assertj.core.data.Offset.offset(0.051));
     assertThat(eval.out()).contains("written " + csv);
+    // The shipped model's calibrated track confidence, checked on the same clips.
+    Matcher trust =
+        Pattern.compile("track confidence, all (\\d+) clips .*Brier score ([0-9.]+), ROC AUC")
+            .matcher(eval.out());
+    assertThat(trust.find()).as(eval.out()).isTrue();
+    assertThat(Integer.parseInt(trust.group(1))).isEqualTo(rows.size());
+    assertThat(Double.parseDouble(trust.group(2))).isBetween(0.0, 1.0);
+    assertThat(java.nio.file.Files.readString(dir.resolve("eval.json")))
+        .contains("\"trackConfidence\"")
+        .contains("\"lateralBrier\"");
   }
 
   @Test

@@ -70,7 +70,12 @@ public record TrackConfidence(
     if (Double.isNaN(learnedX) || Double.isNaN(audioX)) {
       return 0;
     }
-    return logistic(bias, weights, features(learnedX, audioX, visualX));
+    return probability(features(learnedX, audioX, visualX));
+  }
+
+  /** Probability that a position is right, from its {@link #features}. */
+  public double probability(double[] features) {
+    return logistic(bias, weights, features);
   }
 
   /**

@@ -221,38 +221,112 @@ public final class TrackingEvaluation {
    */
   static TrackConfidence fitConfidence(
       SavedModelScorer network, LinearTracker tracker, ClipDataset fit, Path fitRoot) {
+    Positions p =
+        positions(
+            network,
+            batch ->
+                network.audioEmbeddings(batch).stream().mapToDouble(tracker::predict).toArray(),
+            fit,
+            fitRoot);
+    return TrackConfidence.fitWithValidation(p.features(), p.right(), p.lateral());
+  }
+
+  /**
+   * How well a model's calibrated track confidence tells right learned positions from wrong ones on
+   * every clip of {@code dataset}, next to the interaural lateralness the job used before.
+   *
+   * @param clips clips scored (every clip, whatever its sources)
+   * @param right fraction of them whose learned position was right
+   * @param brier mean squared error of the confidence as the probability of being right
+   * @param lateralBrier the same for the lateralness
+   * @param rocAuc how well the confidence ranks right positions above wrong ones
+   * @param lateralRocAuc the same for the lateralness
+   */
+  public record ConfidenceCheck(
+      int clips,
+      double right,
+      double brier,
+      double lateralBrier,
+      double rocAuc,
+      double lateralRocAuc) {}
+
+  /**
+   * Checks the track confidence of the tracker stored with {@code network} on every clip of {@code
+   * dataset} (generated videos with ground truth in {@code root}), with the positions the job
+   * computes; null when the model has no calibrated tracker.
+   */
+  public static ConfidenceCheck checkConfidence(
+      SavedModelScorer network, ClipDataset dataset, Path root) {
+    TrackConfidence confidence = network.trackConfidence();
+    if (confidence == null) {
+      return null;
+    }
+    Positions p = positions(network, batch -> network.scoreAndLocate(batch).x(), dataset, root);
+    int n = p.right().length;
+    if (n == 0) {
+      return new ConfidenceCheck(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    }
+    BinaryMetrics calibrated = new BinaryMetrics();
+    BinaryMetrics lateral = new BinaryMetrics();
+    double right = 0;
+    double brier = 0;
+    double lateralBrier = 0;
+    for (int i = 0; i < n; i++) {
+      double y = p.right()[i] ? 1 : 0;
+      double q = confidence.probability(p.features().get(i));
+      double l = Math.min(1, p.lateral()[i]);
+      right += y;
+      brier += (q - y) * (q - y);
+      lateralBrier += (l - y) * (l - y);
+      calibrated.add(p.right()[i], q);
+      lateral.add(p.right()[i], l);
+    }
+    return new ConfidenceCheck(
+        n, right / n, brier / n, lateralBrier / n, calibrated.rocAuc(), lateral.rocAuc());
+  }
+
+  /**
+   * Per clip of a dataset, as recorded: the confidence's inputs, whether the learned position was
+   * right, and the interaural lateralness.
+   */
+  private record Positions(List<double[]> features, boolean[] right, double[] lateral) {}
+
+  private static Positions positions(
+      SavedModelScorer network,
+      java.util.function.Function<List<Clip>, double[]> locate,
+      ClipDataset dataset,
+      Path root) {
     Map<String, GroundTruth> truths = new HashMap<>();
     List<double[]> features = new ArrayList<>();
     List<Boolean> right = new ArrayList<>();
     List<Double> lateral = new ArrayList<>();
     List<Clip> batch = new ArrayList<>();
     List<List<Double>> batchTruth = new ArrayList<>();
+    ClipSpec spec = network.clipSpec();
+    ClassicalFlipDetector classical = new ClassicalFlipDetector(spec.sampleRate(), spec.fps());
     Runnable flush =
         () -> {
-          List<double[]> embeddings = network.audioEmbeddings(batch);
-          ClipSpec spec = network.clipSpec();
-          ClassicalFlipDetector classical =
-              new ClassicalFlipDetector(spec.sampleRate(), spec.fps());
+          double[] learned = locate.apply(batch);
           for (int i = 0; i < batch.size(); i++) {
             Clip c = batch.get(i);
             ClassicalFlipDetector.Result r =
                 classical.score(
                     c.rgb(), c.spec().frames(), c.spec().height(), c.spec().width(), c.audio());
-            double learned = tracker.predict(embeddings.get(i));
-            features.add(TrackConfidence.features(learned, r.audioPosition(), r.visualPosition()));
+            double x = learned[i];
+            features.add(TrackConfidence.features(x, r.audioPosition(), r.visualPosition()));
             right.add(
                 batchTruth.get(i).stream()
-                    .anyMatch(x -> Math.abs(learned - x) <= TrackConfidence.TOLERANCE));
+                    .anyMatch(t -> Math.abs(x - t) <= TrackConfidence.TOLERANCE));
             lateral.add(Math.abs(r.audioPosition() - 0.5) * 2);
           }
           batch.clear();
           batchTruth.clear();
         };
-    fit.forEach(
+    dataset.forEach(
         Split.TEST,
         0,
         clip -> {
-          GroundTruth truth = groundTruth(truths, fitRoot, clip);
+          GroundTruth truth = groundTruth(truths, root, clip);
           if (truth == null) {
             return;
           }
@@ -276,8 +350,7 @@ public final class TrackingEvaluation {
     for (int i = 0; i < r.length; i++) {
       r[i] = right.get(i);
     }
-    return TrackConfidence.fitWithValidation(
-        features, r, lateral.stream().mapToDouble(Double::doubleValue).toArray());
+    return new Positions(features, r, lateral.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
   /** The ground truth of a clip's video (video.json next to video.mp4), or null when none. */
