@@ -202,6 +202,7 @@ class SpatialInferenceJobIT {
                           ? io.earshot.avro.TrackingMethod.LEARNED
                           : io.earshot.avro.TrackingMethod.FUSED);
               assertThat(t.getX()).isBetween(0.0, 1.0);
+              assertThat(t.getConfidence()).isBetween(0.0, 1.0);
               if (learned) {
                 assertThat(t.getModelVersion()).isEqualTo(version);
               }
