@@ -80,8 +80,9 @@ public final class ClipModel implements AutoCloseable {
   }
 
   /**
-   * Result per clip: flip probability, the classical source positions, and the learned one (NaN
-   * when the model has no tracker).
+   * Result per clip: flip probability, the classical source positions, the learned one (NaN when
+   * the model has no tracker) and the probability that it is right (NaN when the tracker carries no
+   * {@link TrackConfidence}).
    */
   public record Scored(
       double flipProbability,
