@@ -137,15 +137,20 @@ class TrainingRunTest {
         .withSeed(3);
   }
 
-  @Test
-  void shouldContinueFromTheLastCheckpointWhenResumed() throws Exception {
-    NetConfig net = NetConfig.tiny();
-    Path out = dir.resolve("resume");
+  /** A fresh one-epoch run in {@code out} (batch 8, seed 1, data "d"), for resume tests. */
+  private static void trainOneEpoch(NetConfig net, Path out) throws Exception {
     new TrainingRun(
             new TrainingOptions(net, out, 1, 8, 1, 5, false, net.learningRate(), null),
             dataset(net),
             "d")
         .run();
+  }
+
+  @Test
+  void shouldContinueFromTheLastCheckpointWhenResumed() throws Exception {
+    NetConfig net = NetConfig.tiny();
+    Path out = dir.resolve("resume");
+    trainOneEpoch(net, out);
 
     TrainingRun.Outcome resumed =
         new TrainingRun(
@@ -163,11 +168,7 @@ class TrainingRunTest {
   void shouldRefuseToResumeCheckpointsOfAnotherRunAndSayWhatDiffers() throws Exception {
     NetConfig net = NetConfig.tiny();
     Path out = dir.resolve("resume-other");
-    new TrainingRun(
-            new TrainingOptions(net, out, 1, 8, 1, 5, false, net.learningRate(), null),
-            dataset(net),
-            "d")
-        .run();
+    trainOneEpoch(net, out);
     String history = Files.readString(out.resolve("history.json"));
     RunIdentity started = RunIdentity.read(out);
     assertThat(started)
