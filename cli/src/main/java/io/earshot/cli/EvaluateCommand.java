@@ -69,7 +69,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--clips-out",
       description =
-          "Also write every clip as a CSV row (video, start, swapped, decidable, then each"
+          "Also write every clip as a CSV row (video, start, swapped, decidable, slice, then each"
               + " scorer's flip probability), to see which clips a model gets wrong.")
   Path clipsOut;
 
@@ -145,6 +145,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 csv);
       }
       System.out.print(Evaluation.table(rows));
+      System.out.print(Evaluation.sliceTable(rows));
       io.earshot.training.eval.TrackingEvaluation.Result tracking =
           scorers.get(0) instanceof SavedModelScorer network
               ? io.earshot.training.eval.TrackingEvaluation.run(
@@ -237,7 +238,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Files.createDirectories(parent);
       }
       out = Files.newBufferedWriter(file);
-      StringBuilder header = new StringBuilder("video,start_s,swapped,decidable");
+      StringBuilder header = new StringBuilder("video,start_s,swapped,decidable,slice");
       for (FlipScorer s : scorers) {
         header.append(',').append(quote(s.name()));
       }
@@ -245,7 +246,11 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     @Override
-    public void scored(io.earshot.training.data.Clip clip, Boolean decidable, double[] p) {
+    public void scored(
+        io.earshot.training.data.Clip clip,
+        Boolean decidable,
+        io.earshot.training.eval.ClipSlice slice,
+        double[] p) {
       StringBuilder row =
           new StringBuilder(quote(clip.videoId()))
               .append(',')
@@ -253,7 +258,9 @@ final class EvaluateCommand implements Callable<Integer> {
               .append(',')
               .append(clip.swapped() ? 1 : 0)
               .append(',')
-              .append(decidable == null ? "" : decidable ? "1" : "0");
+              .append(decidable == null ? "" : decidable ? "1" : "0")
+              .append(',')
+              .append(slice == null ? "" : slice.key());
       for (double v : p) {
         row.append(',').append(String.format(java.util.Locale.ROOT, "%.5f", v));
       }

@@ -373,8 +373,8 @@ final class TrainCommand implements Callable<Integer> {
               32,
               new io.earshot.training.eval.Decidability(dir));
       System.out.printf(
-          "held-out evaluation (%d scenes, seed %d):%n%s",
-          evalScenes, evalSeed, Evaluation.table(rows));
+          "held-out evaluation (%d scenes, seed %d):%n%s%s",
+          evalScenes, evalSeed, Evaluation.table(rows), Evaluation.sliceTable(rows));
       Map<String, Object> context = new LinkedHashMap<>();
       context.put("data", evalScenes + " generated scenes, seed " + evalSeed);
       Evaluation.writeJson(rows, context, out.resolve("evaluation.json"));

@@ -182,7 +182,7 @@ class EarshotCliIT {
     assertThat(eval.exit()).as(eval.err()).isZero();
     java.util.List<String> lines = java.nio.file.Files.readAllLines(csv);
     assertThat(lines.get(0))
-        .startsWith("video,start_s,swapped,decidable,network flip-detector ")
+        .startsWith("video,start_s,swapped,decidable,slice,network flip-detector ")
         .endsWith(",classical (ILD + ITD vs motion/salience),chance");
     java.util.List<String[]> rows =
         lines.subList(1, lines.size()).stream().map(l -> l.split(",")).toList();
@@ -191,18 +191,40 @@ class EarshotCliIT {
     assertThat(table.find()).as(eval.out()).isTrue();
     assertThat(rows).hasSize(Integer.parseInt(table.group(1))).isNotEmpty();
     int right = 0;
+    java.util.Map<String, int[]> bySlice = new java.util.HashMap<>();
     for (String[] row : rows) {
-      assertThat(row).hasSize(7);
+      assertThat(row).hasSize(8);
       assertThat(row[0]).matches("scene-0000[01]\\.mp4");
       assertThat(row[2]).isIn("0", "1");
       assertThat(row[3]).isIn("0", "1");
-      double network = Double.parseDouble(row[4]);
+      assertThat(row[4]).isIn("no-visible-source", "centred", "mirror-occupied", "mirror-free");
+      double network = Double.parseDouble(row[5]);
       assertThat(network).isBetween(0.0, 1.0);
-      right += (network >= 0.5) == row[2].equals("1") ? 1 : 0;
+      boolean ok = (network >= 0.5) == row[2].equals("1");
+      right += ok ? 1 : 0;
+      int[] slice = bySlice.computeIfAbsent(row[4], k -> new int[2]);
+      slice[0]++;
+      slice[1] += ok ? 1 : 0;
     }
     // The rows are the clips the table's accuracy was measured on.
     assertThat(100.0 * right / rows.size())
         .isCloseTo(Double.parseDouble(table.group(2)), org.assertj.core.data.Offset.offset(0.051));
+    // The per-slice table and JSON agree with the rows' slices.
+    assertThat(eval.out()).contains("accuracy by kind of clip");
+    com.fasterxml.jackson.databind.JsonNode slices =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(dir.resolve("eval.json").toFile())
+            .path("results")
+            .path(0)
+            .path("slices");
+    assertThat(slices.size()).isEqualTo(bySlice.size());
+    bySlice.forEach(
+        (slice, counts) -> {
+          assertThat(slices.path(slice).path("clips").asInt()).as(slice).isEqualTo(counts[0]);
+          assertThat(slices.path(slice).path("accuracy").asDouble())
+              .as(slice)
+              .isCloseTo((double) counts[1] / counts[0], org.assertj.core.data.Offset.offset(1e-9));
+        });
     assertThat(eval.out()).contains("written " + csv);
     // The shipped model's calibrated track confidence, checked on the same clips.
     Matcher trust =

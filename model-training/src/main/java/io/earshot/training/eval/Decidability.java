@@ -10,7 +10,7 @@ import java.util.Map;
  * Whether a generated clip can be told at all: some visible object sounds through most of the clip
  * at least a tenth of the frame away from the centre. A clip whose only sources sit at the centre,
  * are off screen or silent is a coin toss for any detector, so evaluations report accuracy on the
- * decidable clips next to the overall figure.
+ * decidable clips next to the overall figure. It also tells each clip's {@link ClipSlice}.
  */
 public final class Decidability {
 
@@ -23,13 +23,7 @@ public final class Decidability {
 
   /** Null when the video has no ground truth (not generated), else the verdict. */
   public Boolean decidable(String videoId, double startSeconds, double seconds) {
-    GroundTruth truth =
-        cache.computeIfAbsent(
-            videoId,
-            id -> {
-              Path json = root.resolve(id.replaceAll("\\.[^.]+$", ".json"));
-              return Files.isRegularFile(json) ? GroundTruth.read(json) : null;
-            });
+    GroundTruth truth = truth(videoId);
     if (truth == null) {
       return null;
     }
@@ -55,5 +49,20 @@ public final class Decidability {
       }
     }
     return false;
+  }
+
+  /** Null when the video has no ground truth (not generated), else the clip's slice. */
+  public ClipSlice slice(String videoId, double startSeconds, double seconds) {
+    GroundTruth truth = truth(videoId);
+    return truth == null ? null : ClipSlice.of(truth, startSeconds, seconds);
+  }
+
+  private GroundTruth truth(String videoId) {
+    return cache.computeIfAbsent(
+        videoId,
+        id -> {
+          Path json = root.resolve(id.replaceAll("\\.[^.]+$", ".json"));
+          return Files.isRegularFile(json) ? GroundTruth.read(json) : null;
+        });
   }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,12 @@ import java.util.Map;
  */
 public final class Evaluation {
 
-  /** One scorer's numbers. */
+  /**
+   * One scorer's numbers.
+   *
+   * @param slices with ground truth, the clips and accuracy of each {@link ClipSlice} that has
+   *     clips, keyed by {@link ClipSlice#key()} in the slices' order; empty without ground truth
+   */
   public record Row(
       String scorer,
       int clips,
@@ -27,15 +33,19 @@ public final class Evaluation {
       double rocAuc,
       double clipsPerSecond,
       int decidableClips,
-      double decidableAccuracy) {}
+      double decidableAccuracy,
+      Map<String, SliceResult> slices) {}
+
+  /** A scorer's accuracy on the clips of one slice. */
+  public record SliceResult(int clips, double accuracy) {}
 
   /**
-   * Receives every scored clip with its decidability (null without ground truth) and each scorer's
-   * flip probability, in scorer order; for per-clip error analysis.
+   * Receives every scored clip with its decidability and slice (both null without ground truth) and
+   * each scorer's flip probability, in scorer order; for per-clip error analysis.
    */
   @FunctionalInterface
   public interface ClipListener {
-    void scored(Clip clip, Boolean decidable, double[] probabilities);
+    void scored(Clip clip, Boolean decidable, ClipSlice slice, double[] probabilities);
   }
 
   private Evaluation() {}
@@ -66,21 +76,22 @@ public final class Evaluation {
       ClipListener listener) {
     List<BinaryMetrics> metrics = new ArrayList<>();
     List<BinaryMetrics> decidable = new ArrayList<>();
+    List<Map<ClipSlice, BinaryMetrics>> sliced = new ArrayList<>();
     long[] nanos = new long[scorers.size()];
     for (int i = 0; i < scorers.size(); i++) {
       metrics.add(new BinaryMetrics());
       decidable.add(new BinaryMetrics());
+      sliced.add(new EnumMap<>(ClipSlice.class));
     }
     List<Clip> pending = new ArrayList<>();
     Runnable flush =
         () -> {
           Boolean[] verdicts = new Boolean[pending.size()];
-          for (int i = 0; i < verdicts.length; i++) {
+          ClipSlice[] slices = new ClipSlice[pending.size()];
+          for (int i = 0; decidability != null && i < verdicts.length; i++) {
             Clip c = pending.get(i);
-            verdicts[i] =
-                decidability == null
-                    ? null
-                    : decidability.decidable(c.videoId(), c.startSeconds(), c.spec().seconds());
+            verdicts[i] = decidability.decidable(c.videoId(), c.startSeconds(), c.spec().seconds());
+            slices[i] = decidability.slice(c.videoId(), c.startSeconds(), c.spec().seconds());
           }
           double[][] probabilities = new double[scorers.size()][];
           for (int s = 0; s < scorers.size(); s++) {
@@ -94,6 +105,12 @@ public final class Evaluation {
               if (Boolean.TRUE.equals(verdicts[i])) {
                 decidable.get(s).add(c.swapped(), p[i]);
               }
+              if (slices[i] != null) {
+                sliced
+                    .get(s)
+                    .computeIfAbsent(slices[i], k -> new BinaryMetrics())
+                    .add(c.swapped(), p[i]);
+              }
             }
           }
           if (listener != null) {
@@ -102,7 +119,7 @@ public final class Evaluation {
               for (int s = 0; s < scorers.size(); s++) {
                 clipProbabilities[s] = probabilities[s][i];
               }
-              listener.scored(pending.get(i), verdicts[i], clipProbabilities);
+              listener.scored(pending.get(i), verdicts[i], slices[i], clipProbabilities);
             }
           }
           pending.clear();
@@ -126,6 +143,10 @@ public final class Evaluation {
     for (int s = 0; s < scorers.size(); s++) {
       BinaryMetrics m = metrics.get(s);
       BinaryMetrics d = decidable.get(s);
+      Map<String, SliceResult> bySlice = new LinkedHashMap<>();
+      sliced
+          .get(s)
+          .forEach((k, v) -> bySlice.put(k.key(), new SliceResult(v.count(), v.accuracy())));
       rows.add(
           new Row(
               scorers.get(s).name(),
@@ -134,7 +155,8 @@ public final class Evaluation {
               m.rocAuc(),
               m.count() / Math.max(1e-9, nanos[s] / 1e9),
               d.count(),
-              d.accuracy()));
+              d.accuracy(),
+              bySlice));
     }
     return rows;
   }
@@ -158,6 +180,43 @@ public final class Evaluation {
               r.decidableClips() == 0
                   ? "-"
                   : String.format("%.1f%%", 100 * r.decidableAccuracy())));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Accuracy of each scorer per {@link ClipSlice} (the clips per slice in the heading), or an empty
+   * string without ground truth.
+   */
+  public static String sliceTable(List<Row> rows) {
+    List<ClipSlice> present = new ArrayList<>();
+    for (ClipSlice slice : ClipSlice.values()) {
+      if (!rows.isEmpty() && rows.get(0).slices().containsKey(slice.key())) {
+        present.add(slice);
+      }
+    }
+    if (present.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(String.format("%-44s", "accuracy by kind of clip"));
+    for (ClipSlice slice : present) {
+      sb.append(String.format(" %24s", slice.label()));
+    }
+    sb.append(String.format("%n%-44s", "clips"));
+    for (ClipSlice slice : present) {
+      sb.append(String.format(" %24d", rows.get(0).slices().get(slice.key()).clips()));
+    }
+    sb.append(String.format("%n"));
+    for (Row r : rows) {
+      sb.append(String.format("%-44s", r.scorer()));
+      for (ClipSlice slice : present) {
+        SliceResult result = r.slices().get(slice.key());
+        sb.append(
+            result == null
+                ? String.format(" %24s", "-")
+                : String.format(" %23.1f%%", 100 * result.accuracy()));
+      }
+      sb.append(String.format("%n"));
     }
     return sb.toString();
   }
