@@ -117,16 +117,17 @@ class SavedModelExportTest {
     // The interaural phase is computed inside the graph: the input contract (raw stereo PCM) is
     // the same for models with and without it, so the shipped 2-feature-channel model still serves.
     Path shipped = Path.of("..", "models", "flip-detector-cpu");
-    NetConfig cpu = NetConfig.cpu();
-    io.earshot.training.release.InputContract contract =
-        io.earshot.training.release.ModelMetadata.read(shipped).input();
-    assertThat(contract.channels()).isEqualTo(cpu.inputAudioChannels());
-    assertThat(contract.frames()).isEqualTo(cpu.framesPerClip());
-    assertThat(contract.width()).isEqualTo(cpu.frameSize());
-    ClipBatch clips = new ToyClipSupplier(cpu, 5).next(2);
+    io.earshot.training.release.ModelMetadata meta =
+        io.earshot.training.release.ModelMetadata.read(shipped);
+    NetConfig shippedConfig = NetConfig.byName(meta.config());
+    io.earshot.training.release.InputContract contract = meta.input();
+    assertThat(contract.channels()).isEqualTo(shippedConfig.inputAudioChannels());
+    assertThat(contract.frames()).isEqualTo(shippedConfig.framesPerClip());
+    assertThat(contract.width()).isEqualTo(shippedConfig.frameSize());
+    ClipBatch clips = new ToyClipSupplier(shippedConfig, 5).next(2);
     try (SavedModelBundle model = SavedModelBundle.load(shipped.toString(), "serve");
-        TUint8 frames = clips.framesTensor(cpu);
-        TFloat32 audio = clips.audioTensor(cpu);
+        TUint8 frames = clips.framesTensor(shippedConfig);
+        TFloat32 audio = clips.audioTensor(shippedConfig);
         Result result =
             model
                 .function(ModelSignatures.FLIP)
