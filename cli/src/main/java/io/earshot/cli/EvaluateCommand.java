@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Evaluate a model next to its baselines (chance, classical interaural-cue detector) on the"
-            + " same clips: accuracy and ROC AUC, as a table and JSON.")
+            + " same clips: accuracy and ROC AUC, printed and written as a table (.txt) and JSON.")
 final class EvaluateCommand implements Callable<Integer> {
 
   @Option(
@@ -63,7 +63,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--out",
       description =
-          "Write the JSON result here (default: evaluation.json in the model directory or the current directory).")
+          "Write the JSON result here (default: evaluation.json in the model directory or the"
+              + " current directory); the printed tables go next to it, as .txt.")
   Path out;
 
   @Option(
@@ -144,8 +145,15 @@ final class EvaluateCommand implements Callable<Integer> {
                 new io.earshot.training.eval.Decidability(videos),
                 csv);
       }
-      System.out.print(Evaluation.table(rows));
-      System.out.print(Evaluation.sliceTable(rows));
+      // Printed as it comes and kept for the readable file next to the JSON.
+      StringBuilder report = new StringBuilder();
+      java.util.function.Consumer<String> say =
+          text -> {
+            System.out.print(text);
+            report.append(text);
+          };
+      say.accept(Evaluation.table(rows));
+      say.accept(Evaluation.sliceTable(rows));
       io.earshot.training.eval.TrackingEvaluation.Result tracking =
           scorers.get(0) instanceof SavedModelScorer network
               ? io.earshot.training.eval.TrackingEvaluation.run(
@@ -157,19 +165,25 @@ final class EvaluateCommand implements Callable<Integer> {
               : io.earshot.training.eval.TrackingEvaluation.run(
                   ClipDataset.open(videos, config), videos);
       if (tracking.clips() > 0) {
-        System.out.printf(
-            "tracking, %d clips with one visible sounding object: mean |x error| %.1f %% of frame"
-                + " width audio-only (interaural), %.1f %% visual salience, %.1f %% fused%n",
-            tracking.clips(), tracking.audioOnly(), tracking.visual(), tracking.fused());
+        say.accept(
+            String.format(
+                "tracking, %d clips with one visible sounding object: mean |x error| %.1f %% of frame"
+                    + " width audio-only (interaural), %.1f %% visual salience, %.1f %% fused%n",
+                tracking.clips(), tracking.audioOnly(), tracking.visual(), tracking.fused()));
         if (!Double.isNaN(tracking.learned()) && tracking.learnedFitClips() == 0) {
-          System.out.printf(
-              "learned: %.1f %% of frame width, the model's own tracker (%s, as the job uses it)%n",
-              tracking.learned(), io.earshot.training.eval.LinearTracker.FILE_NAME);
+          say.accept(
+              String.format(
+                  "learned: %.1f %% of frame width, the model's own tracker (%s, as the job uses it)%n",
+                  tracking.learned(), io.earshot.training.eval.LinearTracker.FILE_NAME));
         } else if (!Double.isNaN(tracking.learned())) {
-          System.out.printf(
-              "learned: %.1f %% of frame width, a linear read-out of the network's audio embedding"
-                  + " fitted on %d clips of %s (penalty %.0e)%n",
-              tracking.learned(), tracking.learnedFitClips(), trackerFit, tracking.learnedLambda());
+          say.accept(
+              String.format(
+                  "learned: %.1f %% of frame width, a linear read-out of the network's audio embedding"
+                      + " fitted on %d clips of %s (penalty %.0e)%n",
+                  tracking.learned(),
+                  tracking.learnedFitClips(),
+                  trackerFit,
+                  tracking.learnedLambda()));
         }
       }
       io.earshot.training.eval.TrackingEvaluation.ConfidenceCheck trust =
@@ -178,17 +192,18 @@ final class EvaluateCommand implements Callable<Integer> {
                   network, ClipDataset.open(videos, config), videos)
               : null;
       if (trust != null && trust.clips() > 0) {
-        System.out.printf(
-            "track confidence, all %d clips (%.1f %% of learned positions within %.0f %% of the"
-                + " frame width of a visible sounding object): Brier score %.3f, ROC AUC %.3f;"
-                + " interaural lateralness as the confidence: %.3f, %.3f%n",
-            trust.clips(),
-            100 * trust.right(),
-            100 * io.earshot.training.eval.TrackConfidence.TOLERANCE,
-            trust.brier(),
-            trust.rocAuc(),
-            trust.lateralBrier(),
-            trust.lateralRocAuc());
+        say.accept(
+            String.format(
+                "track confidence, all %d clips (%.1f %% of learned positions within %.0f %% of the"
+                    + " frame width of a visible sounding object): Brier score %.3f, ROC AUC %.3f;"
+                    + " interaural lateralness as the confidence: %.3f, %.3f%n",
+                trust.clips(),
+                100 * trust.right(),
+                100 * io.earshot.training.eval.TrackConfidence.TOLERANCE,
+                trust.brier(),
+                trust.rocAuc(),
+                trust.lateralBrier(),
+                trust.lateralRocAuc()));
       }
       Map<String, Object> context = new LinkedHashMap<>();
       context.put("model", model);
@@ -209,7 +224,11 @@ final class EvaluateCommand implements Callable<Integer> {
                   ? Path.of(model, "evaluation.json")
                   : Path.of("evaluation.json"));
       Evaluation.writeJson(rows, context, json);
+      Path text =
+          json.resolveSibling(json.getFileName().toString().replaceAll("\\.json$", "") + ".txt");
+      Files.writeString(text, report);
       System.out.println("written " + json);
+      System.out.println("written " + text);
       if (clipsOut != null) {
         System.out.println("written " + clipsOut);
       }

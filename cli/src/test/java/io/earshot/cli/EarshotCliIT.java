@@ -211,6 +211,10 @@ class EarshotCliIT {
         .isCloseTo(Double.parseDouble(table.group(2)), org.assertj.core.data.Offset.offset(0.051));
     // The per-slice table and JSON agree with the rows' slices.
     assertThat(eval.out()).contains("accuracy by kind of clip");
+    // The readable report is written next to the JSON, the same text as printed.
+    String report = java.nio.file.Files.readString(dir.resolve("eval.txt"));
+    assertThat(report).contains("accuracy by kind of clip").contains("track confidence, all ");
+    assertThat(eval.out()).contains(report).contains("written " + dir.resolve("eval.txt"));
     com.fasterxml.jackson.databind.JsonNode slices =
         new com.fasterxml.jackson.databind.ObjectMapper()
             .readTree(dir.resolve("eval.json").toFile())
