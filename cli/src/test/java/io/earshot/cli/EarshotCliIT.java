@@ -197,7 +197,8 @@ class EarshotCliIT {
       assertThat(row[0]).matches("scene-0000[01]\\.mp4");
       assertThat(row[2]).isIn("0", "1");
       assertThat(row[3]).isIn("0", "1");
-      assertThat(row[4]).isIn("no-visible-source", "centred", "mirror-occupied", "mirror-free");
+      assertThat(row[4])
+          .isIn("no-visible-source", "centred", "edge", "mirror-occupied", "mirror-free");
       double network = Double.parseDouble(row[5]);
       assertThat(network).isBetween(0.0, 1.0);
       boolean ok = (network >= 0.5) == row[2].equals("1");

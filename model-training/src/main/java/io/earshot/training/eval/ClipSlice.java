@@ -18,12 +18,16 @@ public enum ClipSlice {
   /** Every sounding object stays within {@value #CENTRE} of the centre: the cue is weak. */
   CENTRED("centred", "centred"),
   /**
-   * Every off-centre sounding object has another object in view within {@value #MIRROR} of its
-   * mirror position, so swapping the channels moves the sound onto that object: only the sound's
-   * kind and the objects' look and motion tell the two sides apart.
+   * Every off-centre sounding object has its centre outside the frame: only an edge of it shows.
+   */
+  EDGE("edge", "edge only"),
+  /**
+   * Every off-centre sounding object whose centre is in the frame has another object in view within
+   * {@value #MIRROR} of its mirror position, so swapping the channels moves the sound onto that
+   * object: only the sound's kind and the objects' look and motion tell the two sides apart.
    */
   MIRROR_OCCUPIED("mirror-occupied", "mirror occupied"),
-  /** Some off-centre sounding object has nothing in view at its mirror position. */
+  /** Some off-centre sounding object in the frame has nothing in view at its mirror position. */
   MIRROR_FREE("mirror-free", "mirror free");
 
   /** Sounding objects closer than this (fraction of the frame width) to the centre are centred. */
@@ -86,12 +90,19 @@ public enum ClipSlice {
     if (sounding.isEmpty()) {
       return NO_VISIBLE_SOURCE;
     }
-    boolean offCentre = false;
+    List<double[]> offCentre = new ArrayList<>();
     for (double[] s : sounding) {
-      if (Math.abs(s[1] - 0.5) < CENTRE) {
-        continue;
+      if (Math.abs(s[1] - 0.5) >= CENTRE) {
+        offCentre.add(s);
       }
-      offCentre = true;
+    }
+    if (offCentre.isEmpty()) {
+      return CENTRED;
+    }
+    if (offCentre.stream().anyMatch(s -> s[1] < 0 || s[1] > 1)) {
+      return EDGE;
+    }
+    for (double[] s : offCentre) {
       boolean occupied = false;
       for (double[] v : inView) {
         occupied |= v[0] != s[0] && Math.abs(v[1] - (1 - s[1])) <= MIRROR;
@@ -100,6 +111,6 @@ public enum ClipSlice {
         return MIRROR_FREE;
       }
     }
-    return offCentre ? MIRROR_OCCUPIED : CENTRED;
+    return MIRROR_OCCUPIED;
   }
 }

@@ -78,6 +78,18 @@ class ClipSliceTest {
   }
 
   @Test
+  void shouldCallAClipWithASourceThatShowsOnlyAnEdgeEdge() {
+    // A centre outside the frame (an edge shows), whatever else sounds or sits at mirror positions.
+    assertThat(slice(scene(always(0, 1.04, true), always(1, -0.04, false))))
+        .isEqualTo(ClipSlice.EDGE);
+    assertThat(slice(scene(always(0, -0.1, true), always(1, 0.52, true))))
+        .isEqualTo(ClipSlice.EDGE);
+    assertThat(slice(scene(always(0, 1.04, true), always(1, 0.8, true)))).isEqualTo(ClipSlice.EDGE);
+    assertThat(slice(scene(always(0, 0.96, true), always(1, 0.8, true))))
+        .isEqualTo(ClipSlice.MIRROR_FREE);
+  }
+
+  @Test
   void shouldCountAnOccupyingObjectOnlyWhenInViewForHalfTheClip() {
     assertThat(slice(scene(always(0, 0.8, true), new Track(1, 0.2, false, 0, 15))))
         .isEqualTo(ClipSlice.MIRROR_OCCUPIED);
