@@ -18,16 +18,17 @@ public enum ClipSlice {
   /** Every sounding object stays within {@value #CENTRE} of the centre: the cue is weak. */
   CENTRED("centred", "centred"),
   /**
-   * Every off-centre sounding object has its centre outside the frame: only an edge of it shows.
+   * A sounding object's centre stays outside the frame: only an edge of it shows, and its sound
+   * comes from beyond what the picture covers.
    */
   EDGE("edge", "edge only"),
   /**
-   * Every off-centre sounding object whose centre is in the frame has another object in view within
-   * {@value #MIRROR} of its mirror position, so swapping the channels moves the sound onto that
-   * object: only the sound's kind and the objects' look and motion tell the two sides apart.
+   * Every off-centre sounding object has another object in view within {@value #MIRROR} of its
+   * mirror position, so swapping the channels moves the sound onto that object: only the sound's
+   * kind and the objects' look and motion tell the two sides apart.
    */
   MIRROR_OCCUPIED("mirror-occupied", "mirror occupied"),
-  /** Some off-centre sounding object in the frame has nothing in view at its mirror position. */
+  /** Some off-centre sounding object has nothing in view at its mirror position. */
   MIRROR_FREE("mirror-free", "mirror free");
 
   /** Sounding objects closer than this (fraction of the frame width) to the centre are centred. */
