@@ -162,15 +162,22 @@ public final class Evaluation {
   }
 
   public static String table(List<Row> rows) {
+    String name = "%-" + nameWidth(rows) + "s";
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
-            "%-44s %7s %9s %8s %10s %10s %9s%n",
-            "scorer", "clips", "accuracy", "ROC AUC", "clips/s", "decidable", "accuracy"));
+            name + " %7s %9s %8s %10s %10s %9s%n",
+            "scorer",
+            "clips",
+            "accuracy",
+            "ROC AUC",
+            "clips/s",
+            "decidable",
+            "accuracy"));
     for (Row r : rows) {
       sb.append(
           String.format(
-              "%-44s %7d %8.1f%% %8.3f %10.1f %10s %9s%n",
+              name + " %7d %8.1f%% %8.3f %10.1f %10s %9s%n",
               r.scorer(),
               r.clips(),
               100 * r.accuracy(),
@@ -198,17 +205,18 @@ public final class Evaluation {
     if (present.isEmpty()) {
       return "";
     }
-    StringBuilder sb = new StringBuilder(String.format("%-44s", "accuracy by kind of clip"));
+    String name = "%-" + nameWidth(rows) + "s";
+    StringBuilder sb = new StringBuilder(String.format(name, "accuracy by kind of clip"));
     for (ClipSlice slice : present) {
       sb.append(String.format(" %24s", slice.label()));
     }
-    sb.append(String.format("%n%-44s", "clips"));
+    sb.append(String.format("%n" + name, "clips"));
     for (ClipSlice slice : present) {
       sb.append(String.format(" %24d", rows.get(0).slices().get(slice.key()).clips()));
     }
     sb.append(String.format("%n"));
     for (Row r : rows) {
-      sb.append(String.format("%-44s", r.scorer()));
+      sb.append(String.format(name, r.scorer()));
       for (ClipSlice slice : present) {
         SliceResult result = r.slices().get(slice.key());
         sb.append(
@@ -219,6 +227,11 @@ public final class Evaluation {
       sb.append(String.format("%n"));
     }
     return sb.toString();
+  }
+
+  /** The scorer column: 44 characters, or the longest scorer name. */
+  private static int nameWidth(List<Row> rows) {
+    return Math.max(44, rows.stream().mapToInt(r -> r.scorer().length()).max().orElse(0));
   }
 
   public static void writeJson(List<Row> rows, Map<String, Object> context, Path file) {
