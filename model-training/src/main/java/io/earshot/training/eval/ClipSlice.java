@@ -59,13 +59,11 @@ public enum ClipSlice {
 
   /** The slice of the clip of {@code seconds} starting at {@code startSeconds} of a video. */
   public static ClipSlice of(GroundTruth truth, double startSeconds, double seconds) {
-    int from = (int) Math.floor(startSeconds * truth.fps());
-    int to =
-        Math.min(truth.frames().size(), (int) Math.ceil((startSeconds + seconds) * truth.fps()));
+    List<GroundTruth.FrameTruth> frames = truth.clipFrames(startSeconds, seconds);
     // Per object id: frames visible and sounding, sum of x there; frames visible, sum of x there.
     Map<Integer, double[]> acc = new LinkedHashMap<>();
-    for (int f = from; f < to; f++) {
-      for (GroundTruth.ObjectTruth o : truth.frames().get(f).objects()) {
+    for (GroundTruth.FrameTruth frame : frames) {
+      for (GroundTruth.ObjectTruth o : frame.objects()) {
         double[] a = acc.computeIfAbsent(o.id(), k -> new double[4]);
         if (o.visible()) {
           a[2]++;
@@ -84,7 +82,7 @@ public enum ClipSlice {
       if (a[0] >= 1) {
         sounding.add(new double[] {e.getKey(), a[1] / a[0]});
       }
-      if (a[2] >= 1 && a[2] >= (to - from) / 2.0) {
+      if (a[2] >= 1 && a[2] >= frames.size() / 2.0) {
         inView.add(new double[] {e.getKey(), a[3] / a[2]});
       }
     }

@@ -1,9 +1,9 @@
 package io.earshot.training.eval;
 
 import io.earshot.training.scene.GroundTruth;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,24 +27,22 @@ public final class Decidability {
     if (truth == null) {
       return null;
     }
-    int from = (int) Math.floor(startSeconds * truth.fps());
-    int to =
-        Math.min(truth.frames().size(), (int) Math.ceil((startSeconds + seconds) * truth.fps()));
+    List<GroundTruth.FrameTruth> frames = truth.clipFrames(startSeconds, seconds);
     for (GroundTruth.ObjectInfo info : truth.objects()) {
       if (info.sound() == null || info.offScreen()) {
         continue;
       }
       int sounding = 0;
       double offCentre = 0;
-      for (int f = from; f < to; f++) {
-        for (GroundTruth.ObjectTruth o : truth.frames().get(f).objects()) {
+      for (GroundTruth.FrameTruth frame : frames) {
+        for (GroundTruth.ObjectTruth o : frame.objects()) {
           if (o.id() == info.id() && o.sounding() && o.visible()) {
             sounding++;
             offCentre += Math.abs(o.cx() - 0.5);
           }
         }
       }
-      if (sounding >= (to - from) / 2 && sounding > 0 && offCentre / sounding >= 0.1) {
+      if (sounding >= frames.size() / 2 && sounding > 0 && offCentre / sounding >= 0.1) {
         return true;
       }
     }
@@ -58,11 +56,6 @@ public final class Decidability {
   }
 
   private GroundTruth truth(String videoId) {
-    return cache.computeIfAbsent(
-        videoId,
-        id -> {
-          Path json = root.resolve(id.replaceAll("\\.[^.]+$", ".json"));
-          return Files.isRegularFile(json) ? GroundTruth.read(json) : null;
-        });
+    return cache.computeIfAbsent(videoId, id -> GroundTruth.ofVideo(root, id));
   }
 }

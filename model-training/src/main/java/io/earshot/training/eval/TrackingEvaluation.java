@@ -6,7 +6,6 @@ import io.earshot.training.data.ClipDataset;
 import io.earshot.training.data.ClipSpec;
 import io.earshot.training.data.Split;
 import io.earshot.training.scene.GroundTruth;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -189,14 +188,11 @@ public final class TrackingEvaluation {
    * sounds, 1 if visible in all of them else 0}.
    */
   static List<double[]> mainSources(GroundTruth truth, Clip clip) {
-    int from = (int) Math.floor(clip.startSeconds() * truth.fps());
-    int to =
-        Math.min(
-            truth.frames().size(),
-            (int) Math.ceil((clip.startSeconds() + clip.spec().seconds()) * truth.fps()));
+    List<GroundTruth.FrameTruth> frames =
+        truth.clipFrames(clip.startSeconds(), clip.spec().seconds());
     Map<Integer, double[]> sounding = new HashMap<>();
-    for (int f = from; f < to; f++) {
-      for (GroundTruth.ObjectTruth o : truth.frames().get(f).objects()) {
+    for (GroundTruth.FrameTruth frame : frames) {
+      for (GroundTruth.ObjectTruth o : frame.objects()) {
         if (o.sounding()) {
           double[] acc = sounding.computeIfAbsent(o.id(), k -> new double[3]);
           acc[0] += o.cx();
@@ -207,7 +203,7 @@ public final class TrackingEvaluation {
     }
     List<double[]> main = new ArrayList<>();
     for (double[] a : sounding.values()) {
-      if (a[1] >= (to - from) / 2.0) {
+      if (a[1] >= frames.size() / 2.0) {
         main.add(new double[] {a[0] / a[1], a[2] >= a[1] ? 1 : 0});
       }
     }
@@ -355,12 +351,7 @@ public final class TrackingEvaluation {
 
   /** The ground truth of a clip's video (video.json next to video.mp4), or null when none. */
   private static GroundTruth groundTruth(Map<String, GroundTruth> cache, Path root, Clip clip) {
-    return cache.computeIfAbsent(
-        clip.videoId(),
-        id -> {
-          Path json = root.resolve(id.replaceAll("\\.[^.]+$", ".json"));
-          return Files.isRegularFile(json) ? GroundTruth.read(json) : null;
-        });
+    return cache.computeIfAbsent(clip.videoId(), id -> GroundTruth.ofVideo(root, id));
   }
 
   /** The clip as recorded: the dataset's label swap and mirroring of the audio undone. */

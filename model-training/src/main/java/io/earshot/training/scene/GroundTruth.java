@@ -76,6 +76,26 @@ public record GroundTruth(
     }
   }
 
+  /**
+   * The ground truth of a generated video: the JSON next to it ({@code scene-00001.json} for {@code
+   * scene-00001.mp4}, ids relative to {@code root}), or null when there is none (not a generated
+   * video).
+   */
+  public static GroundTruth ofVideo(Path root, String videoId) {
+    Path json = root.resolve(videoId.replaceAll("\\.[^.]+$", ".json"));
+    return java.nio.file.Files.isRegularFile(json) ? read(json) : null;
+  }
+
+  /**
+   * The frames a clip of {@code seconds} starting at {@code startSeconds} covers: from the frame
+   * its start falls in up to the frame its end falls in, within the video.
+   */
+  public List<FrameTruth> clipFrames(double startSeconds, double seconds) {
+    int to = Math.min(frames.size(), (int) Math.ceil((startSeconds + seconds) * fps));
+    int from = Math.min(to, (int) Math.floor(startSeconds * fps));
+    return frames.subList(from, to);
+  }
+
   public ObjectInfo object(int id) {
     return objects.stream().filter(o -> o.id() == id).findFirst().orElseThrow();
   }
