@@ -69,13 +69,38 @@ final class Layers {
       int strideWidth,
       boolean relu,
       boolean training) {
+    return convBn(
+        tf,
+        path,
+        input,
+        kernelSize,
+        kernelSize,
+        outChannels,
+        strideHeight,
+        strideWidth,
+        relu,
+        training);
+  }
+
+  /** {@link #convBn} with a {@code kernelHeight x kernelWidth} kernel. */
+  Operand<TFloat32> convBn(
+      ScopeTree tf,
+      String path,
+      Operand<TFloat32> input,
+      int kernelHeight,
+      int kernelWidth,
+      int outChannels,
+      int strideHeight,
+      int strideWidth,
+      boolean relu,
+      boolean training) {
     long inChannels = input.shape().get(3);
     if (inChannels < 0) {
       throw new IllegalArgumentException(path + ": input channels must be known: " + input.shape());
     }
     Ops ops = tf.at(path);
     Variable<TFloat32> kernel =
-        kernel(path, Shape.of(kernelSize, kernelSize, inChannels, outChannels));
+        kernel(path, Shape.of(kernelHeight, kernelWidth, inChannels, outChannels));
     Operand<TFloat32> conv =
         ops.nn.conv2d(
             input, kernel, List.of(1L, (long) strideHeight, (long) strideWidth, 1L), "SAME");
@@ -83,7 +108,8 @@ final class Layers {
     if (out.numDimensions() == 4 && out.get(1) > 0 && out.get(2) > 0) {
       // Multiply-adds x 2 per input row; both branches share weights, so put, not add.
       flops.put(
-          path, 2L * out.get(1) * out.get(2) * kernelSize * kernelSize * inChannels * outChannels);
+          path,
+          2L * out.get(1) * out.get(2) * kernelHeight * kernelWidth * inChannels * outChannels);
     }
     Operand<TFloat32> normalized = batchNorm(tf, path + "/bn", conv, training);
     return relu ? ops.nn.relu(normalized) : normalized;

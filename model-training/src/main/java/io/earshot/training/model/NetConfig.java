@@ -20,7 +20,9 @@ import java.util.List;
  * @param visualChannels output channels of each visual convolution
  * @param audioChannels output channels of each audio stage
  * @param seReduction squeeze-and-excitation bottleneck ratio
- * @param fusionChannels output channels of each 1x1 fusion convolution
+ * @param fusionChannels output channels of each fusion convolution
+ * @param fusionSteps time steps each fusion convolution spans (odd; 1 = the paper's 1x1 temporal
+ *     convolutions)
  * @param learningRate default learning rate (a schedule may feed another one per step)
  * @param momentum SGD momentum
  * @param weightDecay L2 coefficient on convolution and dense kernels (not biases)
@@ -38,6 +40,7 @@ public record NetConfig(
     List<Integer> audioChannels,
     int seReduction,
     List<Integer> fusionChannels,
+    int fusionSteps,
     float learningRate,
     float momentum,
     float weightDecay,
@@ -60,6 +63,8 @@ public record NetConfig(
     audioChannels = positiveList(audioChannels, "audioChannels");
     fusionChannels = positiveList(fusionChannels, "fusionChannels");
     require(seReduction > 0, "seReduction", seReduction);
+    // Odd, so that SAME padding centres the kernel on its own time step.
+    require(fusionSteps > 0 && fusionSteps % 2 == 1, "fusionSteps (odd)", fusionSteps);
     require(learningRate > 0, "learningRate", learningRate);
     require(momentum >= 0 && momentum < 1, "momentum", momentum);
     require(weightDecay >= 0, "weightDecay", weightDecay);
@@ -100,6 +105,16 @@ public record NetConfig(
   }
 
   /**
+   * {@link #cpu()} whose fusion convolutions each span three time steps instead of one, so the
+   * fusion sees how the picture and the interaural cues change from one frame to the next (an
+   * object's motion against the sound's movement), not only each frame on its own. It widens a
+   * trained {@code cpu} model exactly ({@link #widens}), so it can continue one.
+   */
+  public static NetConfig cpuT3() {
+    return cpu().withName("cpu-t3").withFusionSteps(3);
+  }
+
+  /**
    * The first default CPU model ({@code models/flip-detector-cpu} until the interaural phase was
    * added): {@link #cpu()} with the paper's log-mel-only audio input.
    */
@@ -115,6 +130,7 @@ public record NetConfig(
         List.of(16, 32, 64),
         4,
         List.of(128, 64),
+        1,
         0.02f,
         0.9f,
         5e-4f,
@@ -123,19 +139,23 @@ public record NetConfig(
   }
 
   /**
-   * A config by name: {@code cpu} (default), {@code cpu-96} (96x96 frames), {@code cpu-logmel}
-   * (without interaural phase), {@code paper}, or {@code tiny} (tests).
+   * A config by name: {@code cpu} (default), {@code cpu-96} (96x96 frames), {@code cpu-t3} (fusion
+   * over three time steps), {@code cpu-logmel} (without interaural phase), {@code paper}, or {@code
+   * tiny} (tests).
    */
   public static NetConfig byName(String name) {
     return switch (name) {
       case "cpu" -> cpu();
       case "cpu-96" -> cpu96();
+      case "cpu-t3" -> cpuT3();
       case "cpu-logmel" -> cpuLogMel();
       case "paper" -> paper();
       case "tiny" -> tiny();
       default ->
           throw new IllegalArgumentException(
-              "--config must be cpu, cpu-96, cpu-logmel, paper or tiny, got '" + name + "'");
+              "--config must be cpu, cpu-96, cpu-t3, cpu-logmel, paper or tiny, got '"
+                  + name
+                  + "'");
     };
   }
 
@@ -152,6 +172,7 @@ public record NetConfig(
         audioChannels,
         seReduction,
         fusionChannels,
+        fusionSteps,
         learningRate,
         momentum,
         weightDecay,
@@ -172,11 +193,44 @@ public record NetConfig(
         audioChannels,
         seReduction,
         fusionChannels,
+        fusionSteps,
         learningRate,
         momentum,
         weightDecay,
         batchNormMomentum,
         seed);
+  }
+
+  /** This config with fusion convolutions spanning {@code steps} time steps. */
+  public NetConfig withFusionSteps(int steps) {
+    return new NetConfig(
+        name,
+        frameSize,
+        clipSeconds,
+        frameRate,
+        inputAudioChannels,
+        frontEnd,
+        visualChannels,
+        audioChannels,
+        seReduction,
+        fusionChannels,
+        steps,
+        learningRate,
+        momentum,
+        weightDecay,
+        batchNormMomentum,
+        seed);
+  }
+
+  /**
+   * Whether a model of {@code source} can start this network exactly: the two differ at most in
+   * name and in this one's fusion spanning more time steps. Every weight of {@code source} then has
+   * a place here, the extra time steps of each fusion kernel start at zero, and the widened network
+   * computes what {@code source} computed until training moves it.
+   */
+  public boolean widens(NetConfig source) {
+    return fusionSteps >= source.fusionSteps
+        && source.withName(name).withFusionSteps(fusionSteps).equals(this);
   }
 
   /** This config with another audio front end. */
@@ -192,6 +246,7 @@ public record NetConfig(
         audioChannels,
         seReduction,
         fusionChannels,
+        fusionSteps,
         learningRate,
         momentum,
         weightDecay,
@@ -215,6 +270,7 @@ public record NetConfig(
         List.of(16, 32),
         4,
         List.of(64, 64),
+        1,
         0.01f,
         0.9f,
         1e-4f,
@@ -241,6 +297,7 @@ public record NetConfig(
         List.of(64, 128, 256),
         16,
         List.of(512, 512),
+        1,
         0.01f,
         0.9f,
         1e-4f,

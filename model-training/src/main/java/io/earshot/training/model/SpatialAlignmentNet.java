@@ -29,8 +29,9 @@ import org.tensorflow.types.TUint8;
  *       per mel band when the config asks for it), a stride-2 stem and residual blocks with
  *       squeeze-and-excitation; mel and channel axes are flattened per time step and the time axis
  *       is average-pooled to the T video frames.
- *   <li>Fusion: per-time-step concatenation of both vectors, 1x1 convolutions over {@code [B, T, 1,
- *       C]}, mean over time, one logit: is the audio left/right-flipped?
+ *   <li>Fusion: per-time-step concatenation of both vectors, convolutions over {@code [B, T, 1, C]}
+ *       spanning {@code fusionSteps} time steps (1 in the paper: 1x1 temporal convolutions), mean
+ *       over time, one logit: is the audio left/right-flipped?
  * </ul>
  *
  * <p>Every convolution is followed by batch normalisation (FusedBatchNormV3, the version with a C++
@@ -232,7 +233,19 @@ public final class SpatialAlignmentNet {
     Operand<TFloat32> x = ops.concat(List.of(visual, sound), ops.constant(3));
     List<Integer> channels = config.fusionChannels();
     for (int i = 0; i < channels.size(); i++) {
-      x = layers.convBn(tf, "fusion/conv" + i, x, 1, channels.get(i), 1, 1, true, training);
+      // [B, T, 1, C]: a kernel of fusionSteps x 1 spans that many time steps (SAME padding).
+      x =
+          layers.convBn(
+              tf,
+              "fusion/conv" + i,
+              x,
+              config.fusionSteps(),
+              1,
+              channels.get(i),
+              1,
+              1,
+              true,
+              training);
     }
     Operand<TFloat32> overTime =
         ops.math.mean(x, ops.constant(new int[] {1, 2}), Mean.keepDims(false));

@@ -200,6 +200,90 @@ public final class TfTrainer implements AutoCloseable {
     session.restore(prefix.toString());
   }
 
+  /**
+   * Starts this trainer from a checkpoint of {@code source}, a network this one {@linkplain
+   * NetConfig#widens widens}: every weight and batch-norm statistic of {@code source} is copied
+   * into the variable of the same name; a fusion kernel spanning fewer time steps goes to the
+   * centre of this one's, its other time steps zero. The widened network then scores every clip as
+   * {@code source} did. Momentum starts at zero, as in a fresh run.
+   *
+   * @throws IllegalArgumentException if this network does not widen {@code source}
+   */
+  public void widenFrom(Path prefix, NetConfig source) {
+    if (!config.widens(source)) {
+      throw new IllegalArgumentException(
+          "a '" + config.name() + "' network cannot start from a '" + source.name() + "' model");
+    }
+    List<Variable<TFloat32>> targets = new ArrayList<>(net.trainable());
+    targets.addAll(net.statistics());
+    try (TfTrainer from = new TfTrainer(source)) {
+      from.restoreCheckpoint(prefix);
+      java.util.Map<String, Variable<TFloat32>> sources = new java.util.HashMap<>();
+      from.net.trainable().forEach(v -> sources.put(v.op().name(), v));
+      from.net.statistics().forEach(v -> sources.put(v.op().name(), v));
+      if (sources.size() != targets.size()) {
+        throw new IllegalStateException(
+            "'"
+                + source.name()
+                + "' has "
+                + sources.size()
+                + " variables, this network "
+                + targets.size());
+      }
+      Ops tf = Ops.create(graph).withSubScope("widen");
+      Session.Runner runner = session.runner();
+      List<TFloat32> values = new ArrayList<>();
+      try {
+        for (Variable<TFloat32> target : targets) {
+          Variable<TFloat32> variable = sources.get(target.op().name());
+          if (variable == null) {
+            throw new IllegalStateException(
+                "'" + source.name() + "' has no variable " + target.op().name());
+          }
+          float[] widened =
+              widen(
+                  target.op().name(), from.fetch(variable, null), variable.shape(), target.shape());
+          TFloat32 value = Tensors.floats(target.shape(), widened);
+          values.add(value);
+          Placeholder<TFloat32> feed =
+              tf.placeholder(TFloat32.class, Placeholder.shape(target.shape()));
+          runner.feed(feed, value).addTarget(tf.assign(target, feed));
+        }
+        runner.run();
+      } finally {
+        values.forEach(TFloat32::close);
+      }
+    }
+    LOG.info("started {} network from a {} model's weights", config.name(), source.name());
+  }
+
+  /**
+   * {@code values} of shape {@code from} placed in {@code to}: the same shape as is, or a kernel
+   * {@code [k, 1, in, out]} centred in {@code [K, 1, in, out]} (K > k, both odd) with zeros around.
+   */
+  static float[] widen(String name, float[] values, Shape from, Shape to) {
+    if (from.equals(to)) {
+      return values;
+    }
+    boolean timeKernels =
+        from.numDimensions() == 4
+            && to.numDimensions() == 4
+            && from.get(1) == 1
+            && to.get(1) == 1
+            && from.get(2) == to.get(2)
+            && from.get(3) == to.get(3)
+            && from.get(0) < to.get(0)
+            && (to.get(0) - from.get(0)) % 2 == 0;
+    if (!timeKernels) {
+      throw new IllegalArgumentException(name + " is " + from + ", cannot widen into " + to);
+    }
+    float[] widened = new float[(int) to.size()];
+    long perStep = from.get(2) * from.get(3);
+    int offset = (int) ((to.get(0) - from.get(0)) / 2 * perStep);
+    System.arraycopy(values, 0, widened, offset, values.length);
+    return widened;
+  }
+
   /** The network inside this trainer's graph. */
   public SpatialAlignmentNet net() {
     return net;

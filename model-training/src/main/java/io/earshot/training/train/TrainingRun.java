@@ -291,7 +291,8 @@ public final class TrainingRun {
 
   /**
    * Checks that the model in {@code dir} is intact (its sha256 digests) and was built from the same
-   * network config as this run, so its variables restore one for one into the training graph.
+   * network config as this run, so its variables restore one for one into the training graph, or
+   * from one this run's config {@linkplain NetConfig#widens widens}.
    */
   public static Start startingPoint(Path dir, NetConfig config) {
     ModelMetadata meta;
@@ -301,7 +302,7 @@ public final class TrainingRun {
       throw new IllegalArgumentException(
           "--init-from " + dir + " is not a usable Earshot model: " + e.getMessage(), e);
     }
-    if (!config.name().equals(meta.config())) {
+    if (!config.name().equals(meta.config()) && !widens(config, meta.config())) {
       throw new IllegalArgumentException(
           String.format(
               "--init-from %s holds a '%s' network but this run trains '%s': pass --config %s or"
@@ -316,7 +317,20 @@ public final class TrainingRun {
    * checkpoint of the training graph it came from (weights, momentum, batch-norm statistics).
    */
   static void restoreWeights(TfTrainer trainer, Start start) {
-    trainer.restoreCheckpoint(start.directory().resolve("variables").resolve("variables"));
+    Path prefix = start.directory().resolve("variables").resolve("variables");
+    if (trainer.config().name().equals(start.metadata().config())) {
+      trainer.restoreCheckpoint(prefix);
+    } else {
+      trainer.widenFrom(prefix, NetConfig.byName(start.metadata().config()));
+    }
+  }
+
+  private static boolean widens(NetConfig config, String source) {
+    try {
+      return config.widens(NetConfig.byName(source));
+    } catch (IllegalArgumentException unknown) {
+      return false;
+    }
   }
 
   private void load(ClipCache train, ClipCache validation, Path out) {

@@ -126,6 +126,7 @@ class SpatialAlignmentNetTest {
                     List.of(8, 8, 8, 8),
                     4,
                     cpu.fusionChannels(),
+                    1,
                     0.01f,
                     0.9f,
                     0f,

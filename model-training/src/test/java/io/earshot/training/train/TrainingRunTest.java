@@ -236,6 +236,18 @@ class TrainingRunTest {
       }
       assertThat(moved).as("fresh weights answer differently").isGreaterThan(1e-4);
     }
+    // A network that widens it (fusion over three time steps) starts from it too, and answers
+    // as the model did until it trains.
+    NetConfig wide = net.withName("tiny-t3").withFusionSteps(3);
+    try (io.earshot.training.model.TfTrainer widened =
+        io.earshot.training.model.TfTrainer.create(wide)) {
+      TrainingRun.restoreWeights(widened, TrainingRun.startingPoint(base.modelDir(), wide));
+      float[] after = widened.predict(batch(wide, some));
+      for (int i = 0; i < some.size(); i++) {
+        assertThat((double) after[i])
+            .isCloseTo(exported[i], org.assertj.core.data.Offset.offset(1e-5));
+      }
+    }
 
     // A run started from it records where it came from and its own learning rate.
     TrainingRun.Outcome tuned =
