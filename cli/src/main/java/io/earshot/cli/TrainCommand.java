@@ -79,8 +79,8 @@ final class TrainCommand implements Callable<Integer> {
       names = "--config",
       defaultValue = "cpu",
       description =
-          "Network config: cpu (default), cpu-96 (96x96 frames), cpu-logmel (without interaural"
-              + " phase), paper, tiny.")
+          "Network config: cpu (default), cpu-96 (96x96 frames), cpu-t3 (fusion over three time"
+              + " steps), cpu-logmel (without interaural phase), paper, tiny.")
   String config;
 
   @Option(
@@ -128,8 +128,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--init-from",
       description =
-          "Start from this model's weights (same --config) instead of fresh ones: fine-tune the"
-              + " shipped model on your own videos, or continue a run on more scenes.")
+          "Start from this model's weights (same --config, or cpu-t3 from a cpu model) instead of"
+              + " fresh ones: fine-tune the shipped model on your own videos, or continue a run on"
+              + " more scenes.")
   Path initFrom;
 
   @Option(
@@ -204,34 +205,42 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     TrainingRecipe recipe = TrainingRecipe.read(file);
-    NetConfig net = recipe.net();
-    Path videos = out.resolve("data");
     List<TrainingRecipe.Stage> stages = recipe.stages();
     Path previous = null;
+    Path videos = null;
     DatasetConfig data = null;
     for (int k = 0; k < stages.size(); k++) {
       TrainingRecipe.Stage stage = stages.get(k);
+      NetConfig net = recipe.net(stage);
+      long seed = recipe.seed(stage);
+      // The recipe's own seed keeps the plain name, so runs from before stages had seeds match.
+      videos = out.resolve(seed == recipe.seed() ? "data" : "data-seed-" + seed);
       Path stageOut = k == stages.size() - 1 ? out : out.resolve("stage-" + (k + 1));
       Path stageModel = stageOut.resolve("model");
-      data = dataConfig(net, recipe.seed(), stage.hop());
+      data = dataConfig(net, seed, stage.hop());
       float rate = stage.learningRate() != null ? stage.learningRate() : net.learningRate();
       String what =
           String.format(
-              "recipe stage %d of %d: %d scenes, %d epochs, hop %s s, learning rate %s",
-              k + 1, stages.size(), stage.scenes(), stage.epochs(), stage.hop(), rate);
+              "recipe stage %d of %d: %d scenes, %d epochs, hop %s s, learning rate %s%s%s",
+              k + 1,
+              stages.size(),
+              stage.scenes(),
+              stage.epochs(),
+              stage.hop(),
+              rate,
+              stage.seed() != null ? ", seed " + seed : "",
+              stage.config() != null ? ", config " + net.name() : "");
       String description =
           String.format(
               "%s (recipe stage %d of %d)",
-              generatedScenes(stage.scenes(), recipe.sceneSeconds(), recipe.seed()),
-              k + 1,
-              stages.size());
+              generatedScenes(stage.scenes(), recipe.sceneSeconds(), seed), k + 1, stages.size());
       if (Files.isRegularFile(stageModel.resolve(ModelMetadata.FILE_NAME))) {
         RunIdentity expected =
             new RunIdentity(
                 net.name(),
                 description,
                 stage.hop(),
-                recipe.seed(),
+                seed,
                 recipe.batch(),
                 (double) rate,
                 stage.epochs(),
@@ -254,18 +263,10 @@ final class TrainCommand implements Callable<Integer> {
         System.err.println(what + ": done in an earlier run, continuing from " + stageModel);
       } else {
         System.err.println(what + " -> " + stageOut);
-        generate(videos, stage.scenes(), recipe.seed(), recipe.sceneSeconds());
+        generate(videos, stage.scenes(), seed, recipe.sceneSeconds());
         train(
             new TrainingOptions(
-                net,
-                stageOut,
-                stage.epochs(),
-                recipe.batch(),
-                recipe.seed(),
-                200,
-                true,
-                rate,
-                previous),
+                net, stageOut, stage.epochs(), recipe.batch(), seed, 200, true, rate, previous),
             // Scenes are sorted by name, so these are the seed's first scenes.
             ClipDataset.open(videos, data).first(stage.scenes()),
             description);

@@ -17,11 +17,14 @@ import java.util.List;
  * A staged training run on generated scenes, written down so that one {@code ./earshot train
  * --recipe FILE} command reproduces a model: every stage generates scenes up to its count (scene
  * {@code i} depends only on the seed and {@code i}, so each stage's scenes contain the previous
- * stage's) and continues the previous stage's model on them.
+ * stage's of the same seed) and continues the previous stage's model on them. A stage may name its
+ * own seed (new scenes instead of more of the same) and its own config, one that {@linkplain
+ * NetConfig#widens widens} the previous stage's network.
  *
  * @param description what the recipe makes, for people reading the file
- * @param config network config name ({@link NetConfig#byName})
- * @param seed seed of scene generation, sampling and labels, shared by all stages
+ * @param config network config name ({@link NetConfig#byName}) of the stages that name none
+ * @param seed seed of scene generation, sampling and labels of the stages that name none; the
+ *     held-out scenes evaluated after the last stage derive from it
  * @param sceneSeconds length of each generated scene
  * @param batch clips per step
  * @param evalScenes held-out scenes evaluated after the last stage (0 = none)
@@ -46,8 +49,17 @@ public record TrainingRecipe(
    * @param epochs passes over their training clips
    * @param hop seconds between training clip starts
    * @param learningRate peak learning rate, or null for the config's
+   * @param seed seed of this stage's scenes, or null for the recipe's
+   * @param config network config of this stage, or null for the recipe's
    */
-  public record Stage(int scenes, int epochs, double hop, Float learningRate) {
+  public record Stage(
+      int scenes, int epochs, double hop, Float learningRate, Long seed, String config) {
+
+    /** A stage on the recipe's seed and config. */
+    public Stage(int scenes, int epochs, double hop, Float learningRate) {
+      this(scenes, epochs, hop, learningRate, null, null);
+    }
+
     public Stage {
       if (scenes < 1) {
         throw new IllegalArgumentException("a stage's scenes must be at least 1, got " + scenes);
@@ -69,7 +81,7 @@ public record TrainingRecipe(
     if (config == null) {
       throw new IllegalArgumentException("the recipe names no config");
     }
-    NetConfig.byName(config);
+    NetConfig previousNet = NetConfig.byName(config);
     if (seed == null) {
       throw new IllegalArgumentException("the recipe names no seed");
     }
@@ -86,8 +98,29 @@ public record TrainingRecipe(
       throw new IllegalArgumentException("the recipe has no stages");
     }
     stages = List.copyOf(stages);
+    for (int k = 0; k < stages.size(); k++) {
+      Stage stage = stages.get(k);
+      NetConfig stageNet;
+      try {
+        stageNet = NetConfig.byName(stage.config() != null ? stage.config() : config);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("stage " + (k + 1) + ": " + e.getMessage(), e);
+      }
+      if (k > 0 && !stageNet.widens(previousNet)) {
+        throw new IllegalArgumentException(
+            String.format(
+                "stage %d's config '%s' cannot continue stage %d's '%s' model: a stage keeps the"
+                    + " previous stage's config or widens it (cpu-t3 after cpu)",
+                k + 1, stageNet.name(), k, previousNet.name()));
+      }
+      previousNet = stageNet;
+    }
     for (int k = 1; k < stages.size(); k++) {
-      if (stages.get(k).scenes() < stages.get(k - 1).scenes()) {
+      boolean sameScenes =
+          java.util.Objects.equals(
+              stages.get(k).seed() != null ? stages.get(k).seed() : seed,
+              stages.get(k - 1).seed() != null ? stages.get(k - 1).seed() : seed);
+      if (sameScenes && stages.get(k).scenes() < stages.get(k - 1).scenes()) {
         throw new IllegalArgumentException(
             "stage "
                 + (k + 1)
@@ -97,14 +130,24 @@ public record TrainingRecipe(
                 + k
                 + " ("
                 + stages.get(k - 1).scenes()
-                + "): stages may only add scenes");
+                + "): stages of one seed may only add scenes");
       }
     }
   }
 
-  /** The network the recipe trains. */
+  /** The network the recipe makes: its last stage's. */
   public NetConfig net() {
-    return NetConfig.byName(config);
+    return net(stages.get(stages.size() - 1));
+  }
+
+  /** The network {@code stage} trains. */
+  public NetConfig net(Stage stage) {
+    return NetConfig.byName(stage.config() != null ? stage.config() : config);
+  }
+
+  /** The seed of {@code stage}'s scenes, sampling and labels. */
+  public long seed(Stage stage) {
+    return stage.seed() != null ? stage.seed() : seed;
   }
 
   /** The last stage's scene count: what the finished model was trained on. */

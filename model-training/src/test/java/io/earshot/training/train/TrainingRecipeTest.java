@@ -39,6 +39,40 @@ class TrainingRecipeTest {
   }
 
   @Test
+  void shouldLetAStageTrainOnAnotherSeedsScenesAndWidenTheNetwork() throws Exception {
+    String recipe =
+        """
+        {"config": "cpu", "seed": 1, "sceneSeconds": 8, "batch": 16, "evalScenes": 0,
+         "stages": [{"scenes": 18000, "epochs": 6, "hop": 2},
+                    {"scenes": 6000, "epochs": 8, "hop": 2, "seed": 2, "config": "%s"}]}
+        """;
+    TrainingRecipe widened = TrainingRecipe.read(write(recipe.formatted("cpu-t3")));
+    TrainingRecipe.Stage first = widened.stages().get(0);
+    TrainingRecipe.Stage second = widened.stages().get(1);
+    // Fewer scenes than stage 1 is fine: they are another seed's, new scenes.
+    assertThat(widened.seed(first)).isEqualTo(1L);
+    assertThat(widened.seed(second)).isEqualTo(2L);
+    assertThat(widened.net(first).name()).isEqualTo("cpu");
+    assertThat(widened.net(second).name()).isEqualTo("cpu-t3");
+    assertThat(widened.net().name()).isEqualTo("cpu-t3");
+    assertThat(widened.seed()).isEqualTo(1L);
+
+    // A stage cannot switch to a network the previous model does not fit into.
+    assertThatThrownBy(() -> TrainingRecipe.read(write(recipe.formatted("cpu-96"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "stage 2's config 'cpu-96' cannot continue stage 1's 'cpu' model: a stage keeps the"
+                + " previous stage's config or widens it");
+    assertThatThrownBy(() -> TrainingRecipe.read(write(recipe.formatted("cpu-99"))))
+        .hasMessageContaining("stage 2: --config must be cpu, cpu-96, cpu-t3");
+    // On the same seed, a stage still may only add scenes.
+    assertThatThrownBy(
+            () ->
+                TrainingRecipe.read(write(recipe.formatted("cpu-t3").replace("\"seed\": 2, ", ""))))
+        .hasMessageContaining("stage 2 trains on fewer scenes (6000) than stage 1 (18000)");
+  }
+
+  @Test
   void shouldNameTheFileAndTheMistakeWhenTheRecipeIsWrong() throws Exception {
     String base =
         """
@@ -61,7 +95,8 @@ class TrainingRecipeTest {
                     write(base.formatted("[{\"scenes\": 6, \"epoch\": 1, \"hop\": 1}]"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(
-            "unknown field 'stages[0].epoch' (known there: scenes, epochs, hop, learningRate)");
+            "unknown field 'stages[0].epoch' (known there: scenes, epochs, hop, learningRate, seed,"
+                + " config)");
     assertThatThrownBy(
             () ->
                 TrainingRecipe.read(
@@ -98,15 +133,15 @@ class TrainingRecipeTest {
     TrainingRecipe.Stage last = recipe.stages().get(recipe.stages().size() - 1);
     TrainingRecipe.Stage before = recipe.stages().get(recipe.stages().size() - 2);
     java.util.Map<String, Object> training = meta.training();
-    assertThat(recipe.config()).isEqualTo(meta.config());
+    assertThat(recipe.net().name()).isEqualTo(meta.config());
     assertThat((String) training.get("data"))
         .startsWith(
             String.format(
                 "%d generated scenes of %.0f s, seed %d",
-                last.scenes(), recipe.sceneSeconds(), recipe.seed()));
+                last.scenes(), recipe.sceneSeconds(), recipe.seed(last)));
     assertThat((String) training.get("initFromData"))
         .startsWith(before.scenes() + " generated scenes");
-    assertThat(((Number) training.get("seed")).longValue()).isEqualTo(recipe.seed());
+    assertThat(((Number) training.get("seed")).longValue()).isEqualTo(recipe.seed(last));
     assertThat(training)
         .containsEntry("epochs", last.epochs())
         .containsEntry("batch", recipe.batch());
