@@ -442,6 +442,44 @@ class EarshotCliIT {
                 + " recipe");
   }
 
+  @Test
+  void shouldTrainARecipeStageOnAnotherSeedsScenesKeptApart() throws Exception {
+    Path recipe = dir.resolve("seeds.recipe.json");
+    java.nio.file.Files.writeString(
+        recipe,
+        """
+        {"description": "new scenes in stage 2", "config": "tiny", "seed": 5, "sceneSeconds": 4,
+         "batch": 4, "evalScenes": 0,
+         "stages": [{"scenes": 4, "epochs": 1, "hop": 1},
+                    {"scenes": 3, "epochs": 1, "hop": 2, "seed": 6}]}
+        """);
+    Path out = dir.resolve("seeds-run");
+
+    CliRun first = run("train", "--recipe", recipe.toString(), "--out", out.toString());
+
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(first.err()).contains("recipe stage 2 of 2: 3 scenes, 1 epochs, hop 2.0 s,");
+    assertThat(first.err()).containsPattern("recipe stage 2 of 2: [^\\n]*, seed 6\\b");
+    var stage1 = io.earshot.training.release.ModelMetadata.read(out.resolve("stage-1/model"));
+    var stage2 = io.earshot.training.release.ModelMetadata.read(out.resolve("model"));
+    assertThat(stage2.training())
+        .containsEntry("data", "3 generated scenes of 4 s, seed 6 (recipe stage 2 of 2)")
+        .containsEntry("initFrom", stage1.version());
+    assertThat(((Number) stage2.training().get("seed")).longValue()).isEqualTo(6L);
+    // Each seed's scenes in their own directory: the recipe's seed keeps the plain name.
+    assertThat(java.nio.file.Files.exists(out.resolve("data/scene-00003.mp4"))).isTrue();
+    assertThat(java.nio.file.Files.exists(out.resolve("data-seed-6/scene-00002.mp4"))).isTrue();
+    assertThat(java.nio.file.Files.exists(out.resolve("data-seed-6/scene-00003.mp4"))).isFalse();
+
+    CliRun again = run("train", "--recipe", recipe.toString(), "--out", out.toString());
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(again.err())
+        .contains(": done in an earlier run, continuing from " + out.resolve("stage-1/model"))
+        .doesNotContain("epoch 1/1");
+    assertThat(io.earshot.training.release.ModelMetadata.read(out.resolve("model")).version())
+        .isEqualTo(stage2.version());
+  }
+
   /** {@code earshot train args...} on a few short scenes for one epoch, without a held-out set. */
   private static CliRun trainSmall(String... args) {
     String[] small = {"--seconds", "4", "--epochs", "1", "--batch", "4", "--eval-scenes", "0"};
