@@ -60,6 +60,16 @@ public record TrainingRecipe(
       this(scenes, epochs, hop, learningRate, null, null);
     }
 
+    /** This stage's seed, or {@code recipeSeed} when it names none. */
+    long seedOr(long recipeSeed) {
+      return seed != null ? seed : recipeSeed;
+    }
+
+    /** This stage's config name, or {@code recipeConfig} when it names none. */
+    String configOr(String recipeConfig) {
+      return config != null ? config : recipeConfig;
+    }
+
     public Stage {
       if (scenes < 1) {
         throw new IllegalArgumentException("a stage's scenes must be at least 1, got " + scenes);
@@ -102,7 +112,7 @@ public record TrainingRecipe(
       Stage stage = stages.get(k);
       NetConfig stageNet;
       try {
-        stageNet = NetConfig.byName(stage.config() != null ? stage.config() : config);
+        stageNet = NetConfig.byName(stage.configOr(config));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("stage " + (k + 1) + ": " + e.getMessage(), e);
       }
@@ -116,10 +126,7 @@ public record TrainingRecipe(
       previousNet = stageNet;
     }
     for (int k = 1; k < stages.size(); k++) {
-      boolean sameScenes =
-          java.util.Objects.equals(
-              stages.get(k).seed() != null ? stages.get(k).seed() : seed,
-              stages.get(k - 1).seed() != null ? stages.get(k - 1).seed() : seed);
+      boolean sameScenes = stages.get(k).seedOr(seed) == stages.get(k - 1).seedOr(seed);
       if (sameScenes && stages.get(k).scenes() < stages.get(k - 1).scenes()) {
         throw new IllegalArgumentException(
             "stage "
@@ -142,12 +149,12 @@ public record TrainingRecipe(
 
   /** The network {@code stage} trains. */
   public NetConfig net(Stage stage) {
-    return NetConfig.byName(stage.config() != null ? stage.config() : config);
+    return NetConfig.byName(stage.configOr(config));
   }
 
   /** The seed of {@code stage}'s scenes, sampling and labels. */
   public long seed(Stage stage) {
-    return stage.seed() != null ? stage.seed() : seed;
+    return stage.seedOr(seed);
   }
 
   /** The last stage's scene count: what the finished model was trained on. */
