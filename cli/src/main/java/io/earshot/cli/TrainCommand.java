@@ -71,6 +71,7 @@ final class TrainCommand implements Callable<Integer> {
           "--eval-scenes",
           "--resume",
           "--init-from",
+          "--freeze-inherited",
           "--learning-rate");
 
   @Spec CommandSpec spec;
@@ -80,7 +81,8 @@ final class TrainCommand implements Callable<Integer> {
       defaultValue = "cpu",
       description =
           "Network config: cpu (default), cpu-96 (96x96 frames), cpu-t3 (fusion over three time"
-              + " steps), cpu-logmel (without interaural phase), paper, tiny.")
+              + " steps), cpu-cells (a per-cell head), cpu-logmel (without interaural phase),"
+              + " paper, tiny.")
   String config;
 
   @Option(
@@ -128,10 +130,17 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--init-from",
       description =
-          "Start from this model's weights (same --config, or cpu-t3 from a cpu model) instead of"
-              + " fresh ones: fine-tune the shipped model on your own videos, or continue a run on"
-              + " more scenes.")
+          "Start from this model's weights (same --config, or cpu-t3 or cpu-cells from a cpu"
+              + " model) instead of fresh ones: fine-tune the shipped model on your own videos, or"
+              + " continue a run on more scenes.")
   Path initFrom;
+
+  @Option(
+      names = "--freeze-inherited",
+      description =
+          "Train only the layers the --init-from model lacks (the per-cell head of cpu-cells over"
+              + " a cpu model); every other weight and batch-norm statistic stays as it is.")
+  boolean freezeInherited;
 
   @Option(
       names = "--learning-rate",
@@ -179,7 +188,8 @@ final class TrainCommand implements Callable<Integer> {
                 200,
                 resume,
                 learningRate != null ? learningRate : net.learningRate(),
-                initFrom),
+                initFrom,
+                freezeInherited),
             dataset,
             description);
     if (source.generate != null) {

@@ -164,6 +164,39 @@ final class Layers {
     return flat ? ops.reshape(y, ops.constant(new int[] {-1, (int) channels})) : y;
   }
 
+  /**
+   * Conv2D (SAME padding, stride 1) with a bias and no batch normalisation, optional ReLU; with
+   * {@code zeroKernel} the kernel starts at zero (a new layer whose output must start at zero, e.g.
+   * a head added to a trained network).
+   */
+  Operand<TFloat32> conv(
+      ScopeTree tf,
+      String path,
+      Operand<TFloat32> input,
+      int kernelHeight,
+      int kernelWidth,
+      int outChannels,
+      boolean relu,
+      boolean zeroKernel) {
+    long inChannels = input.shape().get(3);
+    if (inChannels < 0) {
+      throw new IllegalArgumentException(path + ": input channels must be known: " + input.shape());
+    }
+    Ops ops = tf.at(path);
+    Shape shape = Shape.of(kernelHeight, kernelWidth, inChannels, outChannels);
+    Variable<TFloat32> kernel = zeroKernel ? zeroKernel(path, shape) : kernel(path, shape);
+    Variable<TFloat32> bias = constant(path, "bias", outChannels, 0f, true);
+    Operand<TFloat32> conv = ops.nn.conv2d(input, kernel, List.of(1L, 1L, 1L, 1L), "SAME");
+    Shape out = conv.shape();
+    if (out.numDimensions() == 4 && out.get(1) > 0 && out.get(2) > 0) {
+      flops.put(
+          path,
+          2L * out.get(1) * out.get(2) * kernelHeight * kernelWidth * inChannels * outChannels);
+    }
+    Operand<TFloat32> y = ops.math.add(conv, bias);
+    return relu ? ops.nn.relu(y) : y;
+  }
+
   /** {@code x W + b} for {@code x} of shape {@code [batch, in]}. */
   Operand<TFloat32> dense(ScopeTree tf, String path, Operand<TFloat32> input, int outUnits) {
     long inUnits = input.shape().get(1);
@@ -227,6 +260,25 @@ final class Layers {
             init.constant(shape), init.constant(new long[] {seed, initializers++}));
     Variable<TFloat32> kernel =
         scope.withName("kernel").variable(init.math.mul(unit, init.constant(stddev)));
+    store.put(key, kernel);
+    kernels.add(kernel);
+    trainable.add(kernel);
+    return kernel;
+  }
+
+  /** A kernel that starts at zero (weight decay applies to it as to any kernel). */
+  private Variable<TFloat32> zeroKernel(String path, Shape shape) {
+    String key = path + "/kernel";
+    Variable<TFloat32> existing = store.get(key);
+    if (existing != null) {
+      return checked(existing, shape);
+    }
+    Ops scope = variableScopes.at(path);
+    Ops init = scope.withInitScope();
+    Variable<TFloat32> kernel =
+        scope
+            .withName("kernel")
+            .variable(init.fill(init.constant(shape.asArray()), init.constant(0f)));
     store.put(key, kernel);
     kernels.add(kernel);
     trainable.add(kernel);

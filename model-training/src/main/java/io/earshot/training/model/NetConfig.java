@@ -23,6 +23,8 @@ import java.util.List;
  * @param fusionChannels output channels of each fusion convolution
  * @param fusionSteps time steps each fusion convolution spans (odd; 1 = the paper's 1x1 temporal
  *     convolutions)
+ * @param cellChannels output channels of each layer of the per-cell head (empty: none), which
+ *     scores every cell of the visual map against the sound and adds its mean to the fusion's logit
  * @param learningRate default learning rate (a schedule may feed another one per step)
  * @param momentum SGD momentum
  * @param weightDecay L2 coefficient on convolution and dense kernels (not biases)
@@ -41,6 +43,7 @@ public record NetConfig(
     int seReduction,
     List<Integer> fusionChannels,
     int fusionSteps,
+    List<Integer> cellChannels,
     float learningRate,
     float momentum,
     float weightDecay,
@@ -65,6 +68,10 @@ public record NetConfig(
     require(seReduction > 0, "seReduction", seReduction);
     // Odd, so that SAME padding centres the kernel on its own time step.
     require(fusionSteps > 0 && fusionSteps % 2 == 1, "fusionSteps (odd)", fusionSteps);
+    cellChannels =
+        cellChannels == null || cellChannels.isEmpty()
+            ? List.of()
+            : positiveList(cellChannels, "cellChannels");
     require(learningRate > 0, "learningRate", learningRate);
     require(momentum >= 0 && momentum < 1, "momentum", momentum);
     require(weightDecay >= 0, "weightDecay", weightDecay);
@@ -78,6 +85,44 @@ public record NetConfig(
       throw new IllegalArgumentException(
           "audio stream yields " + audioSteps + " time steps, fewer than " + frames + " frames");
     }
+  }
+
+  /** A config without the per-cell head. */
+  public NetConfig(
+      String name,
+      int frameSize,
+      double clipSeconds,
+      double frameRate,
+      int inputAudioChannels,
+      AudioFrontEndConfig frontEnd,
+      List<Integer> visualChannels,
+      List<Integer> audioChannels,
+      int seReduction,
+      List<Integer> fusionChannels,
+      int fusionSteps,
+      float learningRate,
+      float momentum,
+      float weightDecay,
+      float batchNormMomentum,
+      long seed) {
+    this(
+        name,
+        frameSize,
+        clipSeconds,
+        frameRate,
+        inputAudioChannels,
+        frontEnd,
+        visualChannels,
+        audioChannels,
+        seReduction,
+        fusionChannels,
+        fusionSteps,
+        List.of(),
+        learningRate,
+        momentum,
+        weightDecay,
+        batchNormMomentum,
+        seed);
   }
 
   /**
@@ -117,6 +162,18 @@ public record NetConfig(
   }
 
   /**
+   * {@link #cpu()} plus a per-cell head: every cell of the 4x4 visual map, its features and its
+   * position in the frame, meets the sound's features of the same time steps (three of them, so
+   * motion shows) in a small network of its own, and the mean of the cells' scores is added to the
+   * fusion's logit. The flattened fusion has to find which of several objects the sound belongs to
+   * in one long vector; this head asks each cell on its own whether the sound fits it. It widens a
+   * trained {@code cpu} model exactly (the head's last layer starts at zero).
+   */
+  public static NetConfig cpuCells() {
+    return cpu().withName("cpu-cells").withCellChannels(List.of(64, 32));
+  }
+
+  /**
    * The first default CPU model ({@code models/flip-detector-cpu} until the interaural phase was
    * added): {@link #cpu()} with the paper's log-mel-only audio input.
    */
@@ -142,20 +199,21 @@ public record NetConfig(
 
   /**
    * A config by name: {@code cpu} (default), {@code cpu-96} (96x96 frames), {@code cpu-t3} (fusion
-   * over three time steps), {@code cpu-logmel} (without interaural phase), {@code paper}, or {@code
-   * tiny} (tests).
+   * over three time steps), {@code cpu-cells} (a per-cell head), {@code cpu-logmel} (without
+   * interaural phase), {@code paper}, or {@code tiny} (tests).
    */
   public static NetConfig byName(String name) {
     return switch (name) {
       case "cpu" -> cpu();
       case "cpu-96" -> cpu96();
       case "cpu-t3" -> cpuT3();
+      case "cpu-cells" -> cpuCells();
       case "cpu-logmel" -> cpuLogMel();
       case "paper" -> paper();
       case "tiny" -> tiny();
       default ->
           throw new IllegalArgumentException(
-              "--config must be cpu, cpu-96, cpu-t3, cpu-logmel, paper or tiny, got '"
+              "--config must be cpu, cpu-96, cpu-t3, cpu-cells, cpu-logmel, paper or tiny, got '"
                   + name
                   + "'");
     };
@@ -163,97 +221,120 @@ public record NetConfig(
 
   /** This config under another name. */
   public NetConfig withName(String newName) {
-    return new NetConfig(
-        newName,
-        frameSize,
-        clipSeconds,
-        frameRate,
-        inputAudioChannels,
-        frontEnd,
-        visualChannels,
-        audioChannels,
-        seReduction,
-        fusionChannels,
-        fusionSteps,
-        learningRate,
-        momentum,
-        weightDecay,
-        batchNormMomentum,
-        seed);
+    Copy c = copy();
+    c.name = newName;
+    return c.build();
   }
 
   /** This config with {@code newFrameSize x newFrameSize} frames. */
   public NetConfig withFrameSize(int newFrameSize) {
-    return new NetConfig(
-        name,
-        newFrameSize,
-        clipSeconds,
-        frameRate,
-        inputAudioChannels,
-        frontEnd,
-        visualChannels,
-        audioChannels,
-        seReduction,
-        fusionChannels,
-        fusionSteps,
-        learningRate,
-        momentum,
-        weightDecay,
-        batchNormMomentum,
-        seed);
+    Copy c = copy();
+    c.frameSize = newFrameSize;
+    return c.build();
   }
 
   /** This config with fusion convolutions spanning {@code steps} time steps. */
   public NetConfig withFusionSteps(int steps) {
-    return new NetConfig(
-        name,
-        frameSize,
-        clipSeconds,
-        frameRate,
-        inputAudioChannels,
-        frontEnd,
-        visualChannels,
-        audioChannels,
-        seReduction,
-        fusionChannels,
-        steps,
-        learningRate,
-        momentum,
-        weightDecay,
-        batchNormMomentum,
-        seed);
+    Copy c = copy();
+    c.fusionSteps = steps;
+    return c.build();
+  }
+
+  /** This config with a per-cell head of these layer widths (empty: none). */
+  public NetConfig withCellChannels(List<Integer> channels) {
+    Copy c = copy();
+    c.cellChannels = channels;
+    return c.build();
   }
 
   /**
    * Whether a model of {@code source} can start this network exactly: the two differ at most in
-   * name and in this one's fusion spanning more time steps. Every weight of {@code source} then has
-   * a place here, the extra time steps of each fusion kernel start at zero, and the widened network
-   * computes what {@code source} computed until training moves it.
+   * name, in this one's fusion spanning more time steps and in this one having a per-cell head that
+   * {@code source} lacks. Every weight of {@code source} then has a place here, the extra time
+   * steps of each fusion kernel start at zero, a new per-cell head's last layer too, and the
+   * widened network computes what {@code source} computed until training moves it.
    */
   public boolean widens(NetConfig source) {
     return fusionSteps >= source.fusionSteps
-        && source.withName(name).withFusionSteps(fusionSteps).equals(this);
+        && (source.cellChannels.isEmpty() || source.cellChannels.equals(cellChannels))
+        && source
+            .withName(name)
+            .withFusionSteps(fusionSteps)
+            .withCellChannels(cellChannels)
+            .equals(this);
   }
 
   /** This config with another audio front end. */
   public NetConfig withFrontEnd(AudioFrontEndConfig newFrontEnd) {
-    return new NetConfig(
-        name,
-        frameSize,
-        clipSeconds,
-        frameRate,
-        inputAudioChannels,
-        newFrontEnd,
-        visualChannels,
-        audioChannels,
-        seReduction,
-        fusionChannels,
-        fusionSteps,
-        learningRate,
-        momentum,
-        weightDecay,
-        batchNormMomentum,
-        seed);
+    Copy c = copy();
+    c.frontEnd = newFrontEnd;
+    return c.build();
+  }
+
+  private Copy copy() {
+    return new Copy(this);
+  }
+
+  /** The record's fields, mutable, so each wither sets one and builds (validated) again. */
+  private static final class Copy {
+    String name;
+    int frameSize;
+    final double clipSeconds;
+    final double frameRate;
+    final int inputAudioChannels;
+    AudioFrontEndConfig frontEnd;
+    final List<Integer> visualChannels;
+    final List<Integer> audioChannels;
+    final int seReduction;
+    final List<Integer> fusionChannels;
+    int fusionSteps;
+    List<Integer> cellChannels;
+    final float learningRate;
+    final float momentum;
+    final float weightDecay;
+    final float batchNormMomentum;
+    final long seed;
+
+    Copy(NetConfig c) {
+      name = c.name;
+      frameSize = c.frameSize;
+      clipSeconds = c.clipSeconds;
+      frameRate = c.frameRate;
+      inputAudioChannels = c.inputAudioChannels;
+      frontEnd = c.frontEnd;
+      visualChannels = c.visualChannels;
+      audioChannels = c.audioChannels;
+      seReduction = c.seReduction;
+      fusionChannels = c.fusionChannels;
+      fusionSteps = c.fusionSteps;
+      cellChannels = c.cellChannels;
+      learningRate = c.learningRate;
+      momentum = c.momentum;
+      weightDecay = c.weightDecay;
+      batchNormMomentum = c.batchNormMomentum;
+      seed = c.seed;
+    }
+
+    NetConfig build() {
+      return new NetConfig(
+          name,
+          frameSize,
+          clipSeconds,
+          frameRate,
+          inputAudioChannels,
+          frontEnd,
+          visualChannels,
+          audioChannels,
+          seReduction,
+          fusionChannels,
+          fusionSteps,
+          cellChannels,
+          learningRate,
+          momentum,
+          weightDecay,
+          batchNormMomentum,
+          seed);
+    }
   }
 
   /**

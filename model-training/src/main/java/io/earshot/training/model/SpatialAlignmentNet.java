@@ -32,6 +32,8 @@ import org.tensorflow.types.TUint8;
  *   <li>Fusion: per-time-step concatenation of both vectors, convolutions over {@code [B, T, 1, C]}
  *       spanning {@code fusionSteps} time steps (1 in the paper: 1x1 temporal convolutions), mean
  *       over time, one logit: is the audio left/right-flipped?
+ *   <li>Optionally ({@link NetConfig#cellChannels()}) a per-cell head whose mean score over the
+ *       visual map's cells and time is added to that logit.
  * </ul>
  *
  * <p>Every convolution is followed by batch normalisation (FusedBatchNormV3, the version with a C++
@@ -249,8 +251,66 @@ public final class SpatialAlignmentNet {
     }
     Operand<TFloat32> overTime =
         ops.math.mean(x, ops.constant(new int[] {1, 2}), Mean.keepDims(false));
-    Operand<TFloat32> logit = layers.dense(tf, "fusion/classifier", overTime, 1);
-    return ops.reshape(logit, ops.constant(new int[] {-1}));
+    Operand<TFloat32> logit =
+        ops.reshape(
+            layers.dense(tf, "fusion/classifier", overTime, 1), ops.constant(new int[] {-1}));
+    if (config.cellChannels().isEmpty()) {
+      return logit;
+    }
+    return ops.math.add(logit, cellScores(tf, layers, visualEmbedding, audioEmbedding));
+  }
+
+  /** Time steps the per-cell head's first layer spans, so that an object's motion shows. */
+  static final int CELL_STEPS = 3;
+
+  /**
+   * The per-cell head ({@link NetConfig#cellChannels()}): each cell of the visual map, its features
+   * plus a projection of its position in the frame, is added to the sound's features of the same
+   * time steps ({@link #CELL_STEPS} of them) and goes through small 1x1 layers of its own to one
+   * score; the mean over cells and time is a logit. The last layer starts at zero, so a head added
+   * to a trained network starts by changing nothing.
+   */
+  private Operand<TFloat32> cellScores(
+      ScopeTree tf,
+      Layers layers,
+      Operand<TFloat32> visualEmbedding,
+      Operand<TFloat32> audioEmbedding) {
+    Ops ops = tf.at("fusion/cells");
+    int t = config.framesPerClip();
+    int side = config.visualMapSize();
+    int cells = side * side;
+    int depth = config.visualChannels().get(config.visualChannels().size() - 1);
+    List<Integer> widths = config.cellChannels();
+    int width = widths.get(0);
+    // [B, T, h*w*c] -> [B, T, h*w, c]: cell r*w + col, as the visual stream flattened it.
+    Operand<TFloat32> visual =
+        ops.reshape(visualEmbedding, ops.constant(new int[] {-1, t, cells, depth}));
+    Operand<TFloat32> sound =
+        ops.reshape(audioEmbedding, ops.constant(new int[] {-1, t, 1, config.audioFeatureSize()}));
+    // Each cell's centre, x and y in [-1, 1], as a [1, 1, cells, 2] input.
+    float[] centres = new float[cells * 2];
+    for (int r = 0; r < side; r++) {
+      for (int c = 0; c < side; c++) {
+        centres[2 * (r * side + c)] = (2f * c + 1) / side - 1;
+        centres[2 * (r * side + c) + 1] = (2f * r + 1) / side - 1;
+      }
+    }
+    Operand<TFloat32> position =
+        ops.reshape(ops.constant(centres), ops.constant(new int[] {1, 1, cells, 2}));
+    Operand<TFloat32> x =
+        ops.nn.relu(
+            ops.math.add(
+                ops.math.add(
+                    layers.conv(
+                        tf, "fusion/cells/visual", visual, CELL_STEPS, 1, width, false, false),
+                    layers.conv(
+                        tf, "fusion/cells/audio", sound, CELL_STEPS, 1, width, false, false)),
+                layers.conv(tf, "fusion/cells/position", position, 1, 1, width, false, false)));
+    for (int i = 1; i < widths.size(); i++) {
+      x = layers.conv(tf, "fusion/cells/conv" + i, x, 1, 1, widths.get(i), true, false);
+    }
+    Operand<TFloat32> scores = layers.conv(tf, "fusion/cells/score", x, 1, 1, 1, false, true);
+    return ops.math.mean(scores, ops.constant(new int[] {1, 2, 3}), Mean.keepDims(false));
   }
 
   /** The configuration the graph was built from. */

@@ -5,7 +5,9 @@ import io.earshot.training.tf.Tensors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
@@ -44,27 +46,39 @@ public final class TfTrainer implements AutoCloseable {
   private final PlaceholderWithDefault<TFloat32> learningRate;
   private final Operand<TFloat32> loss;
   private final Op trainStep;
+  private final NetConfig frozen;
 
-  private TfTrainer(NetConfig config) {
+  private TfTrainer(NetConfig config, NetConfig frozen) {
     this.config = config;
+    this.frozen = frozen;
+    Set<String> fixed = frozen == null ? Set.of() : variableNames(config, frozen);
     this.graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
       net = SpatialAlignmentNet.build(tf, config);
+      List<Variable<TFloat32>> trained =
+          net.trainable().stream().filter(v -> !fixed.contains(v.op().name())).toList();
+      List<Variable<TFloat32>> decayed =
+          net.kernels().stream().filter(v -> !fixed.contains(v.op().name())).toList();
       labels = tf.withName("labels").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
       learningRate =
           tf.withName("learning_rate")
               .placeholderWithDefault(tf.constant(config.learningRate()), Shape.scalar());
+      // With frozen layers the loss reads the inference branch: the frozen batch norms keep their
+      // moving statistics, so the new layers learn on the features the model will serve with.
       Operand<TFloat32> crossEntropy =
           tf.withName("cross_entropy")
               .math
-              .mean(sigmoidCrossEntropy(tf, net.trainingLogits(), labels), tf.constant(0));
-      loss = tf.withName("loss").math.add(crossEntropy, weightDecay(tf, net.kernels()));
+              .mean(
+                  sigmoidCrossEntropy(
+                      tf, frozen == null ? net.trainingLogits() : net.logits(), labels),
+                  tf.constant(0));
+      loss = tf.withName("loss").math.add(crossEntropy, weightDecay(tf, decayed));
       Op update =
-          new ScheduledMomentum(graph, net.trainable(), learningRate, config.momentum())
+          new ScheduledMomentum(graph, trained, learningRate, config.momentum())
               .minimize(loss, "train");
       // One target: the weight update and the moving batch-norm statistics of the same batch.
-      List<Op> all = new ArrayList<>(net.statisticUpdates());
+      List<Op> all = new ArrayList<>(frozen == null ? net.statisticUpdates() : List.of());
       all.add(update);
       trainStep = tf.withControlDependencies(all).withName("train_step").noOp();
       session = initializedSession(graph);
@@ -95,7 +109,69 @@ public final class TfTrainer implements AutoCloseable {
 
   /** Builds the graph for {@code config} and initialises its variables. */
   public static TfTrainer create(NetConfig config) {
-    return new TfTrainer(config);
+    return new TfTrainer(config, null);
+  }
+
+  /**
+   * A trainer that trains only the layers {@code config} has and {@code frozen} lacks (e.g. the
+   * per-cell head of {@code cpu-cells} over a {@code cpu} model): every variable also in a {@code
+   * frozen} network keeps its value, batch-norm statistics included, and the loss is computed on
+   * the inference branch, as the model will serve. Start it from a {@code frozen} model with {@link
+   * #widenFrom}.
+   *
+   * @throws IllegalArgumentException if {@code config} does not {@linkplain NetConfig#widens widen}
+   *     {@code frozen}, or adds no layer, or adds one with batch normalisation (whose statistics
+   *     nothing would update)
+   */
+  public static TfTrainer createFrozen(NetConfig config, NetConfig frozen) {
+    return new TfTrainer(config, java.util.Objects.requireNonNull(frozen, "frozen"));
+  }
+
+  /** The names of {@code frozen}'s variables, checked to leave {@code config} layers to train. */
+  private static Set<String> variableNames(NetConfig config, NetConfig frozen) {
+    if (!config.widens(frozen)) {
+      throw new IllegalArgumentException(
+          "a '"
+              + config.name()
+              + "' network does not extend a '"
+              + frozen.name()
+              + "' one: nothing to freeze");
+    }
+    Set<String> names = new HashSet<>();
+    Set<String> all = new HashSet<>();
+    List<String> newStatistics = new ArrayList<>();
+    try (Graph g = new Graph()) {
+      SpatialAlignmentNet source = SpatialAlignmentNet.build(Ops.create(g), frozen);
+      source.trainable().forEach(v -> names.add(v.op().name()));
+      source.statistics().forEach(v -> names.add(v.op().name()));
+    }
+    try (Graph g = new Graph()) {
+      SpatialAlignmentNet target = SpatialAlignmentNet.build(Ops.create(g), config);
+      target.trainable().forEach(v -> all.add(v.op().name()));
+      target.statistics().stream()
+          .map(v -> v.op().name())
+          .filter(n -> !names.contains(n))
+          .forEach(newStatistics::add);
+    }
+    if (!newStatistics.isEmpty()) {
+      throw new IllegalArgumentException(
+          "cannot freeze a '"
+              + frozen.name()
+              + "' network inside '"
+              + config.name()
+              + "': its new layers have batch normalisation "
+              + newStatistics);
+    }
+    all.removeAll(names);
+    if (all.isEmpty()) {
+      throw new IllegalArgumentException(
+          "a '"
+              + config.name()
+              + "' network has no layer a '"
+              + frozen.name()
+              + "' one lacks: with it frozen there is nothing to train");
+    }
+    return names;
   }
 
   /**
@@ -204,7 +280,8 @@ public final class TfTrainer implements AutoCloseable {
    * Starts this trainer from a checkpoint of {@code source}, a network this one {@linkplain
    * NetConfig#widens widens}: every weight and batch-norm statistic of {@code source} is copied
    * into the variable of the same name; a fusion kernel spanning fewer time steps goes to the
-   * centre of this one's, its other time steps zero. The widened network then scores every clip as
+   * centre of this one's, its other time steps zero; a layer {@code source} lacks keeps its initial
+   * value (a per-cell head's last layer is zero). The widened network then scores every clip as
    * {@code source} did. Momentum starts at zero, as in a fresh run.
    *
    * @throws IllegalArgumentException if this network does not widen {@code source}
@@ -216,45 +293,66 @@ public final class TfTrainer implements AutoCloseable {
     }
     List<Variable<TFloat32>> targets = new ArrayList<>(net.trainable());
     targets.addAll(net.statistics());
-    try (TfTrainer from = new TfTrainer(source)) {
-      from.restoreCheckpoint(prefix);
-      java.util.Map<String, Variable<TFloat32>> sources = new java.util.HashMap<>();
-      from.net.trainable().forEach(v -> sources.put(v.op().name(), v));
-      from.net.statistics().forEach(v -> sources.put(v.op().name(), v));
-      if (sources.size() != targets.size()) {
-        throw new IllegalStateException(
-            "'"
-                + source.name()
-                + "' has "
-                + sources.size()
-                + " variables, this network "
-                + targets.size());
-      }
-      Ops tf = Ops.create(graph).withSubScope("widen");
-      Session.Runner runner = session.runner();
-      List<TFloat32> values = new ArrayList<>();
-      try {
-        for (Variable<TFloat32> target : targets) {
-          Variable<TFloat32> variable = sources.get(target.op().name());
-          if (variable == null) {
-            throw new IllegalStateException(
-                "'" + source.name() + "' has no variable " + target.op().name());
-          }
-          float[] widened =
-              widen(
-                  target.op().name(), from.fetch(variable, null), variable.shape(), target.shape());
-          TFloat32 value = Tensors.floats(target.shape(), widened);
-          values.add(value);
-          Placeholder<TFloat32> feed =
-              tf.placeholder(TFloat32.class, Placeholder.shape(target.shape()));
-          runner.feed(feed, value).addTarget(tf.assign(target, feed));
-        }
-        runner.run();
-      } finally {
-        values.forEach(TFloat32::close);
+    // The source network alone, without an optimiser: restoring it reads weights and statistics
+    // and ignores whatever momentum the checkpoint holds (all of it, or a frozen run's part).
+    try (Graph sourceGraph = new Graph()) {
+      SpatialAlignmentNet from = SpatialAlignmentNet.build(Ops.create(sourceGraph), source);
+      try (Session sourceSession = new Session(sourceGraph)) {
+        sourceSession.restore(prefix.toString());
+        copyInto(targets, from, sourceSession, source);
       }
     }
     LOG.info("started {} network from a {} model's weights", config.name(), source.name());
+  }
+
+  /**
+   * Assigns each of {@code from}'s values (read from {@code sourceSession}) to the target of its
+   * name.
+   */
+  private void copyInto(
+      List<Variable<TFloat32>> targets,
+      SpatialAlignmentNet from,
+      Session sourceSession,
+      NetConfig source) {
+    java.util.Map<String, Variable<TFloat32>> sources = new java.util.HashMap<>();
+    from.trainable().forEach(v -> sources.put(v.op().name(), v));
+    from.statistics().forEach(v -> sources.put(v.op().name(), v));
+    java.util.Set<String> unused = new HashSet<>(sources.keySet());
+    targets.forEach(v -> unused.remove(v.op().name()));
+    if (!unused.isEmpty()) {
+      throw new IllegalStateException(
+          "this '"
+              + config.name()
+              + "' network has no place for '"
+              + source.name()
+              + "' "
+              + unused);
+    }
+    Ops tf = Ops.create(graph).withSubScope("widen");
+    Session.Runner runner = session.runner();
+    List<TFloat32> values = new ArrayList<>();
+    try {
+      for (Variable<TFloat32> target : targets) {
+        Variable<TFloat32> variable = sources.get(target.op().name());
+        if (variable == null) {
+          // A layer the source lacks (a per-cell head): it keeps its initial value.
+          continue;
+        }
+        float[] current;
+        try (Result result = sourceSession.runner().fetch(variable).run()) {
+          current = Tensors.toFloatArray(result.get(0));
+        }
+        float[] widened = widen(target.op().name(), current, variable.shape(), target.shape());
+        TFloat32 value = Tensors.floats(target.shape(), widened);
+        values.add(value);
+        Placeholder<TFloat32> feed =
+            tf.placeholder(TFloat32.class, Placeholder.shape(target.shape()));
+        runner.feed(feed, value).addTarget(tf.assign(target, feed));
+      }
+      runner.run();
+    } finally {
+      values.forEach(TFloat32::close);
+    }
   }
 
   /**
@@ -287,6 +385,11 @@ public final class TfTrainer implements AutoCloseable {
   /** The network inside this trainer's graph. */
   public SpatialAlignmentNet net() {
     return net;
+  }
+
+  /** The network whose layers this trainer keeps as they are, or null if it trains every layer. */
+  public NetConfig frozen() {
+    return frozen;
   }
 
   /** The configuration the trainer was built from. */

@@ -15,6 +15,8 @@ import java.nio.file.Path;
  * @param resume continue from the last checkpoint in {@code out}
  * @param learningRate peak learning rate of the schedule (the config's for a run from scratch)
  * @param initFrom a model of the same config to start from (fine-tuning), or null for fresh weights
+ * @param freezeInherited train only the layers {@code initFrom}'s network lacks (e.g. a per-cell
+ *     head added to a trained model); the others keep their values
  */
 public record TrainingOptions(
     NetConfig config,
@@ -25,7 +27,8 @@ public record TrainingOptions(
     int warmupSteps,
     boolean resume,
     float learningRate,
-    Path initFrom) {
+    Path initFrom,
+    boolean freezeInherited) {
 
   public TrainingOptions {
     if (epochs < 1) {
@@ -37,5 +40,23 @@ public record TrainingOptions(
     if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
       throw new IllegalArgumentException("--learning-rate must be a positive number");
     }
+    if (freezeInherited && initFrom == null) {
+      throw new IllegalArgumentException(
+          "--freeze-inherited needs --init-from: the model whose layers stay as they are");
+    }
+  }
+
+  /** A run that trains every layer. */
+  public TrainingOptions(
+      NetConfig config,
+      Path out,
+      int epochs,
+      int batchSize,
+      long seed,
+      int warmupSteps,
+      boolean resume,
+      float learningRate,
+      Path initFrom) {
+    this(config, out, epochs, batchSize, seed, warmupSteps, resume, learningRate, initFrom, false);
   }
 }

@@ -163,7 +163,10 @@ public final class TrainingRun {
     double bestAcc = -1;
     double bestAuc = Double.NaN;
     Path best = checkpoints.resolve("best");
-    try (TfTrainer trainer = TfTrainer.create(config)) {
+    try (TfTrainer trainer =
+        options.freezeInherited()
+            ? TfTrainer.createFrozen(config, NetConfig.byName(initFrom.metadata().config()))
+            : TfTrainer.create(config)) {
       if (initFrom != null && !resuming) {
         restoreWeights(trainer, initFrom);
         LOG.info(
@@ -286,6 +289,9 @@ public final class TrainingRun {
     }
   }
 
+  /** Metadata key: the config whose layers a run kept frozen, absent when it trained them all. */
+  static final String FROZEN = "frozen";
+
   /** A model whose weights a run starts from, checked against the run's network. */
   public record Start(Path directory, ModelMetadata metadata) {}
 
@@ -318,10 +324,15 @@ public final class TrainingRun {
    */
   static void restoreWeights(TfTrainer trainer, Start start) {
     Path prefix = start.directory().resolve("variables").resolve("variables");
-    if (trainer.config().name().equals(start.metadata().config())) {
+    // A run with frozen layers saved momentum for its new layers only, so a plain restore into a
+    // trainer of every layer would miss the rest; the copy by name takes weights and statistics.
+    boolean partialMomentum = start.metadata().training().get(FROZEN) != null;
+    boolean same = trainer.config().name().equals(start.metadata().config());
+    if (same && !partialMomentum) {
       trainer.restoreCheckpoint(prefix);
     } else {
-      trainer.widenFrom(prefix, NetConfig.byName(start.metadata().config()));
+      trainer.widenFrom(
+          prefix, same ? trainer.config() : NetConfig.byName(start.metadata().config()));
     }
   }
 
@@ -462,6 +473,9 @@ public final class TrainingRun {
     if (initFrom != null) {
       training.put("initFrom", initFrom.metadata().version());
       training.put("initFromData", initFrom.metadata().training().get("data"));
+    }
+    if (options.freezeInherited()) {
+      training.put(FROZEN, initFrom.metadata().config());
     }
     training.put("weightDecay", config.weightDecay());
     Map<String, Double> metrics = new LinkedHashMap<>();

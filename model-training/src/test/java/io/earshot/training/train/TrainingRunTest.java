@@ -263,6 +263,39 @@ class TrainingRunTest {
         .containsEntry("initFromData", "d")
         .containsEntry("learningRate", 0.004);
 
+    // A per-cell head added to it trains alone (--freeze-inherited); the model says so, and a
+    // later run of every layer starts from it (its momentum covers the head only) with its answers.
+    NetConfig cells = net.withName("tiny-cells").withCellChannels(List.of(8));
+    TrainingRun.Outcome head =
+        new TrainingRun(
+                new TrainingOptions(
+                    cells, dir.resolve("head"), 1, 8, 2, 5, false, 0.02f, base.modelDir(), true),
+                dataset(cells),
+                "head")
+            .run();
+    assertThat(ModelFiles.verify(head.modelDir(), null).training())
+        .containsEntry("frozen", "tiny")
+        .containsEntry("initFrom", ModelFiles.verify(base.modelDir(), null).version());
+    double[] headScores;
+    try (SavedModelScorer scorer = SavedModelScorer.load(head.modelDir())) {
+      headScores = scorer.score(some);
+    }
+    try (io.earshot.training.model.TfTrainer all =
+        io.earshot.training.model.TfTrainer.create(cells)) {
+      TrainingRun.restoreWeights(all, TrainingRun.startingPoint(head.modelDir(), cells));
+      float[] after = all.predict(batch(cells, some));
+      double apart = 0;
+      for (int i = 0; i < some.size(); i++) {
+        assertThat((double) after[i])
+            .isCloseTo(headScores[i], org.assertj.core.data.Offset.offset(1e-5));
+        apart = Math.max(apart, Math.abs(headScores[i] - exported[i]));
+      }
+      assertThat(apart).as("the trained head changes the answers").isGreaterThan(1e-5);
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new TrainingOptions(cells, dir, 1, 8, 2, 5, false, 0.02f, null, true))
+        .hasMessageContaining("--freeze-inherited needs --init-from");
+
     // Another network's weights cannot be restored: said before any clip is loaded.
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> TrainingRun.startingPoint(base.modelDir(), NetConfig.cpu()))
