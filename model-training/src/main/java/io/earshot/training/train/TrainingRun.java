@@ -162,6 +162,13 @@ public final class TrainingRun {
     int startEpoch = 0;
     double bestAcc = -1;
     double bestAuc = Double.NaN;
+    // 0: the starting model's weights (a run with --init-from that no epoch improved on).
+    int bestEpoch = -1;
+    Double startAcc = null;
+    Path startFile = out.resolve(START_FILE);
+    if (!resuming) {
+      Files.deleteIfExists(startFile);
+    }
     Path best = checkpoints.resolve("best");
     try (TfTrainer trainer =
         options.freezeInherited()
@@ -173,6 +180,20 @@ public final class TrainingRun {
             "starting from the weights of model {} ({})",
             initFrom.metadata().version(),
             initFrom.directory());
+        // Scored first on the same validation clips, so the run exports the starting weights
+        // unless an epoch does better on them: continuing a model must not make it worse.
+        double[] start = validate(trainer, validation);
+        if (!Double.isNaN(start[0])) {
+          startAcc = start[0];
+          bestAcc = start[0];
+          bestAuc = start[1];
+          bestEpoch = 0;
+          trainer.saveCheckpoint(best);
+          JSON.writeValue(startFile.toFile(), Map.of("valAccuracy", start[0], "valAuc", start[1]));
+          System.err.printf(
+              "starting point: validation accuracy %.1f%% (AUC %.3f) on %d clips%n",
+              100 * start[0], start[1], validation.size());
+        }
       }
       if (resuming) {
         Epoch[] done = JSON.readValue(out.resolve("history.json").toFile(), Epoch[].class);
@@ -187,10 +208,18 @@ public final class TrainingRun {
         history.addAll(List.of(done));
         startEpoch = done.length;
         trainer.restoreCheckpoint(checkpoints.resolve("last"));
+        if (Files.exists(startFile)) {
+          Map<?, ?> start = JSON.readValue(startFile.toFile(), Map.class);
+          startAcc = ((Number) start.get("valAccuracy")).doubleValue();
+          bestAcc = startAcc;
+          bestAuc = ((Number) start.get("valAuc")).doubleValue();
+          bestEpoch = 0;
+        }
         for (Epoch e : history) {
           if (e.valAccuracy() > bestAcc) {
             bestAcc = e.valAccuracy();
             bestAuc = e.valAuc();
+            bestEpoch = e.epoch();
           }
         }
         LOG.info("resumed after epoch {} (best validation accuracy {})", startEpoch, bestAcc);
@@ -265,6 +294,7 @@ public final class TrainingRun {
         if (val[0] > bestAcc) {
           bestAcc = val[0];
           bestAuc = val[1];
+          bestEpoch = epoch + 1;
           trainer.saveCheckpoint(best);
         }
         JSON.writeValue(out.resolve("history.json").toFile(), history);
@@ -284,10 +314,28 @@ public final class TrainingRun {
       Path modelDir = out.resolve("model");
       deleteRecursively(modelDir);
       trainer.export(modelDir);
-      writeMetadata(modelDir, config, initFrom, bestAcc, bestAuc, train.size(), validation.size());
+      if (bestEpoch == 0) {
+        System.err.printf(
+            "no epoch beat the starting model's validation accuracy (%.1f%%): the exported model"
+                + " keeps its weights%n",
+            100 * bestAcc);
+      }
+      writeMetadata(
+          modelDir,
+          config,
+          initFrom,
+          bestAcc,
+          bestAuc,
+          train.size(),
+          validation.size(),
+          startAcc,
+          bestEpoch);
       return new Outcome(modelDir, bestAcc, bestAuc, history);
     }
   }
+
+  /** The starting model's validation accuracy and AUC, in a run directory (--init-from runs). */
+  static final String START_FILE = "start.json";
 
   /** Metadata key: the config whose layers a run kept frozen, absent when it trained them all. */
   static final String FROZEN = "frozen";
@@ -460,7 +508,9 @@ public final class TrainingRun {
       double acc,
       double auc,
       int trainClips,
-      int valClips) {
+      int valClips,
+      Double startAcc,
+      int bestEpoch) {
     Map<String, Object> training = new LinkedHashMap<>();
     training.put("data", dataDescription);
     training.put("seed", options.seed());
@@ -477,6 +527,11 @@ public final class TrainingRun {
     if (options.freezeInherited()) {
       training.put(FROZEN, initFrom.metadata().config());
     }
+    if (startAcc != null) {
+      training.put("startValidationAccuracy", startAcc);
+    }
+    // The epoch whose weights were exported; 0 for the starting model's.
+    training.put("exportedEpoch", bestEpoch);
     training.put("weightDecay", config.weightDecay());
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("validation_accuracy", acc);

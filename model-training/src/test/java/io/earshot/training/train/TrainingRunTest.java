@@ -262,6 +262,13 @@ class TrainingRunTest {
         .containsEntry("initFrom", ModelFiles.verify(base.modelDir(), null).version())
         .containsEntry("initFromData", "d")
         .containsEntry("learningRate", 0.004);
+    // It scored the starting model on its validation clips first and exported whichever of the
+    // start and its epochs did best there: never a model worse than the one it continued.
+    double start = ((Number) meta.training().get("startValidationAccuracy")).doubleValue();
+    assertThat(start).isBetween(0.0, 1.0);
+    assertThat(meta.metrics().get("validation_accuracy")).isGreaterThanOrEqualTo(start);
+    assertThat(meta.training().get("exportedEpoch")).isIn(0, 1);
+    assertThat(dir.resolve("tuned").resolve(TrainingRun.START_FILE)).isNotEmptyFile();
 
     // A per-cell head added to it trains alone (--freeze-inherited); the model says so, and a
     // later run of every layer starts from it (its momentum covers the head only) with its answers.
