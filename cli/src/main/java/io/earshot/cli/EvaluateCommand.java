@@ -68,10 +68,20 @@ final class EvaluateCommand implements Callable<Integer> {
   Path out;
 
   @Option(
+      names = "--tolerance",
+      defaultValue = "0.05",
+      description =
+          "On generated scenes: the resolution, as a fraction of the frame width, of the ideal"
+              + " observer whose ceiling is printed (it locates sounds and objects that well and"
+              + " guesses where a swapped clip still fits what is in view; default"
+              + " ${DEFAULT-VALUE}).")
+  double tolerance;
+
+  @Option(
       names = "--clips-out",
       description =
-          "Also write every clip as a CSV row (video, start, swapped, decidable, slice, then each"
-              + " scorer's flip probability), to see which clips a model gets wrong.")
+          "Also write every clip as a CSV row (video, start, swapped, decidable, slice, tellable,"
+              + " then each scorer's flip probability), to see which clips a model gets wrong.")
   Path clipsOut;
 
   @Option(
@@ -142,7 +152,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 List.of(Split.TEST),
                 scorers,
                 16,
-                new io.earshot.training.eval.Decidability(videos),
+                new io.earshot.training.eval.Decidability(videos, tolerance),
                 csv);
       }
       // Printed as it comes and kept for the readable file next to the JSON.
@@ -257,7 +267,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Files.createDirectories(parent);
       }
       out = Files.newBufferedWriter(file);
-      StringBuilder header = new StringBuilder("video,start_s,swapped,decidable,slice");
+      StringBuilder header = new StringBuilder("video,start_s,swapped,decidable,slice,tellable");
       for (FlipScorer s : scorers) {
         header.append(',').append(quote(s.name()));
       }
@@ -269,6 +279,7 @@ final class EvaluateCommand implements Callable<Integer> {
         io.earshot.training.data.Clip clip,
         Boolean decidable,
         io.earshot.training.eval.ClipSlice slice,
+        Boolean tellable,
         double[] p) {
       StringBuilder row =
           new StringBuilder(quote(clip.videoId()))
@@ -279,7 +290,9 @@ final class EvaluateCommand implements Callable<Integer> {
               .append(',')
               .append(decidable == null ? "" : decidable ? "1" : "0")
               .append(',')
-              .append(slice == null ? "" : slice.key());
+              .append(slice == null ? "" : slice.key())
+              .append(',')
+              .append(tellable == null ? "" : tellable ? "1" : "0");
       for (double v : p) {
         row.append(',').append(String.format(java.util.Locale.ROOT, "%.5f", v));
       }

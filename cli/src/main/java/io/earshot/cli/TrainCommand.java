@@ -401,6 +401,8 @@ final class TrainCommand implements Callable<Integer> {
       metrics.put(
           "heldout_decidable_fraction",
           rows.get(0).decidableClips() / (double) Math.max(1, rows.get(0).clips()));
+      metrics.put("heldout_tellable_accuracy", rows.get(0).tellableAccuracy());
+      metrics.put("heldout_ideal_observer_ceiling", rows.get(0).ceiling());
       // Metrics are not among the hashed files, so updating them keeps the release valid.
       meta.withMetrics(metrics).write(modelDir);
     }

@@ -182,7 +182,7 @@ class EarshotCliIT {
     assertThat(eval.exit()).as(eval.err()).isZero();
     java.util.List<String> lines = java.nio.file.Files.readAllLines(csv);
     assertThat(lines.get(0))
-        .startsWith("video,start_s,swapped,decidable,slice,network flip-detector ")
+        .startsWith("video,start_s,swapped,decidable,slice,tellable,network flip-detector ")
         .endsWith(",classical (ILD + ITD vs motion/salience),chance");
     java.util.List<String[]> rows =
         lines.subList(1, lines.size()).stream().map(l -> l.split(",")).toList();
@@ -191,15 +191,18 @@ class EarshotCliIT {
     assertThat(table.find()).as(eval.out()).isTrue();
     assertThat(rows).hasSize(Integer.parseInt(table.group(1))).isNotEmpty();
     int right = 0;
+    int tellable = 0;
     java.util.Map<String, int[]> bySlice = new java.util.HashMap<>();
     for (String[] row : rows) {
-      assertThat(row).hasSize(8);
+      assertThat(row).hasSize(9);
       assertThat(row[0]).matches("scene-0000[01]\\.mp4");
       assertThat(row[2]).isIn("0", "1");
       assertThat(row[3]).isIn("0", "1");
       assertThat(row[4])
           .isIn("no-visible-source", "centred", "edge", "mirror-occupied", "mirror-free");
-      double network = Double.parseDouble(row[5]);
+      assertThat(row[5]).isIn("0", "1");
+      tellable += row[5].equals("1") ? 1 : 0;
+      double network = Double.parseDouble(row[6]);
       assertThat(network).isBetween(0.0, 1.0);
       boolean ok = (network >= 0.5) == row[2].equals("1");
       right += ok ? 1 : 0;
@@ -231,6 +234,17 @@ class EarshotCliIT {
               .isCloseTo((double) counts[1] / counts[0], org.assertj.core.data.Offset.offset(1e-9));
         });
     assertThat(eval.out()).contains("written " + csv);
+    // The ideal observer's ceiling counts the rows it could tell, in the report and the JSON.
+    assertThat(eval.out())
+        .contains("tells " + tellable + " of the " + rows.size() + " clips and guesses the rest: ");
+    assertThat(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("eval.json").toFile())
+                .path("results")
+                .path(0)
+                .path("tellableClips")
+                .asInt())
+        .isEqualTo(tellable);
     // The shipped model's calibrated track confidence, checked on the same clips.
     Matcher trust =
         Pattern.compile("track confidence, all (\\d+) clips .*Brier score ([0-9.]+), ROC AUC")

@@ -17,8 +17,26 @@ public final class Decidability {
   private final Map<String, GroundTruth> cache = new HashMap<>();
   private final Path root;
 
+  private final double tolerance;
+
+  /** With the {@link IdealObserver}'s default resolution, {@link IdealObserver#TOLERANCE}. */
   public Decidability(Path root) {
+    this(root, IdealObserver.TOLERANCE);
+  }
+
+  /** With an {@link IdealObserver} locating to {@code tolerance} of the frame width. */
+  public Decidability(Path root, double tolerance) {
+    if (!(tolerance >= 0 && tolerance <= 1)) {
+      throw new IllegalArgumentException(
+          "the ideal observer's tolerance is a fraction of the frame width, 0 to 1: " + tolerance);
+    }
     this.root = root;
+    this.tolerance = tolerance;
+  }
+
+  /** The ideal observer's resolution, a fraction of the frame width. */
+  public double tolerance() {
+    return tolerance;
   }
 
   /** Null when the video has no ground truth (not generated), else the verdict. */
@@ -47,6 +65,15 @@ public final class Decidability {
       }
     }
     return false;
+  }
+
+  /**
+   * Null when the video has no ground truth (not generated), else whether an {@link IdealObserver}
+   * locating sounds and objects to {@link #tolerance()} could tell the clip.
+   */
+  public Boolean tellable(String videoId, double startSeconds, double seconds) {
+    GroundTruth truth = truth(videoId);
+    return truth == null ? null : IdealObserver.tellable(truth, startSeconds, seconds, tolerance);
   }
 
   /** Null when the video has no ground truth (not generated), else the clip's slice. */

@@ -25,6 +25,11 @@ public final class Evaluation {
    *
    * @param slices with ground truth, the clips and accuracy of each {@link ClipSlice} that has
    *     clips, keyed by {@link ClipSlice#key()} in the slices' order; empty without ground truth
+   * @param tellableClips with ground truth, the clips an {@link IdealObserver} could tell (0
+   *     without)
+   * @param tellableAccuracy accuracy on those clips
+   * @param observerTolerance the ideal observer's resolution, a fraction of the frame width (NaN
+   *     without ground truth)
    */
   public record Row(
       String scorer,
@@ -34,18 +39,34 @@ public final class Evaluation {
       double clipsPerSecond,
       int decidableClips,
       double decidableAccuracy,
-      Map<String, SliceResult> slices) {}
+      Map<String, SliceResult> slices,
+      int tellableClips,
+      double tellableAccuracy,
+      double observerTolerance) {
+
+    /**
+     * The most an {@link IdealObserver} could get right of these clips, as a fraction: the tellable
+     * ones and half of the rest; NaN without ground truth.
+     */
+    public double ceiling() {
+      return tellableClips == 0
+          ? Double.NaN
+          : (tellableClips + (clips - tellableClips) / 2.0) / clips;
+    }
+  }
 
   /** A scorer's accuracy on the clips of one slice. */
   public record SliceResult(int clips, double accuracy) {}
 
   /**
-   * Receives every scored clip with its decidability and slice (both null without ground truth) and
-   * each scorer's flip probability, in scorer order; for per-clip error analysis.
+   * Receives every scored clip with its decidability, slice and whether an {@link IdealObserver}
+   * could tell it (all null without ground truth) and each scorer's flip probability, in scorer
+   * order; for per-clip error analysis.
    */
   @FunctionalInterface
   public interface ClipListener {
-    void scored(Clip clip, Boolean decidable, ClipSlice slice, double[] probabilities);
+    void scored(
+        Clip clip, Boolean decidable, ClipSlice slice, Boolean tellable, double[] probabilities);
   }
 
   private Evaluation() {}
@@ -76,11 +97,13 @@ public final class Evaluation {
       ClipListener listener) {
     List<BinaryMetrics> metrics = new ArrayList<>();
     List<BinaryMetrics> decidable = new ArrayList<>();
+    List<BinaryMetrics> tellable = new ArrayList<>();
     List<Map<ClipSlice, BinaryMetrics>> sliced = new ArrayList<>();
     long[] nanos = new long[scorers.size()];
     for (int i = 0; i < scorers.size(); i++) {
       metrics.add(new BinaryMetrics());
       decidable.add(new BinaryMetrics());
+      tellable.add(new BinaryMetrics());
       sliced.add(new EnumMap<>(ClipSlice.class));
     }
     List<Clip> pending = new ArrayList<>();
@@ -88,10 +111,12 @@ public final class Evaluation {
         () -> {
           Boolean[] verdicts = new Boolean[pending.size()];
           ClipSlice[] slices = new ClipSlice[pending.size()];
+          Boolean[] told = new Boolean[pending.size()];
           for (int i = 0; decidability != null && i < verdicts.length; i++) {
             Clip c = pending.get(i);
             verdicts[i] = decidability.decidable(c.videoId(), c.startSeconds(), c.spec().seconds());
             slices[i] = decidability.slice(c.videoId(), c.startSeconds(), c.spec().seconds());
+            told[i] = decidability.tellable(c.videoId(), c.startSeconds(), c.spec().seconds());
           }
           double[][] probabilities = new double[scorers.size()][];
           for (int s = 0; s < scorers.size(); s++) {
@@ -104,6 +129,9 @@ public final class Evaluation {
               metrics.get(s).add(c.swapped(), p[i]);
               if (Boolean.TRUE.equals(verdicts[i])) {
                 decidable.get(s).add(c.swapped(), p[i]);
+              }
+              if (Boolean.TRUE.equals(told[i])) {
+                tellable.get(s).add(c.swapped(), p[i]);
               }
               if (slices[i] != null) {
                 sliced
@@ -119,7 +147,7 @@ public final class Evaluation {
               for (int s = 0; s < scorers.size(); s++) {
                 clipProbabilities[s] = probabilities[s][i];
               }
-              listener.scored(pending.get(i), verdicts[i], slices[i], clipProbabilities);
+              listener.scored(pending.get(i), verdicts[i], slices[i], told[i], clipProbabilities);
             }
           }
           pending.clear();
@@ -143,6 +171,7 @@ public final class Evaluation {
     for (int s = 0; s < scorers.size(); s++) {
       BinaryMetrics m = metrics.get(s);
       BinaryMetrics d = decidable.get(s);
+      BinaryMetrics t = tellable.get(s);
       Map<String, SliceResult> bySlice = new LinkedHashMap<>();
       sliced
           .get(s)
@@ -156,7 +185,10 @@ public final class Evaluation {
               m.count() / Math.max(1e-9, nanos[s] / 1e9),
               d.count(),
               d.accuracy(),
-              bySlice));
+              bySlice,
+              t.count(),
+              t.accuracy(),
+              decidability == null ? Double.NaN : decidability.tolerance()));
     }
     return rows;
   }
@@ -166,27 +198,37 @@ public final class Evaluation {
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
-            name + " %7s %9s %8s %10s %10s %9s%n",
+            name + " %7s %9s %8s %10s %10s %9s %9s %9s%n",
             "scorer",
             "clips",
             "accuracy",
             "ROC AUC",
             "clips/s",
             "decidable",
+            "accuracy",
+            "tellable",
             "accuracy"));
     for (Row r : rows) {
       sb.append(
           String.format(
-              name + " %7d %8.1f%% %8.3f %10.1f %10s %9s%n",
+              name + " %7d %8.1f%% %8.3f %10.1f %10s %9s %9s %9s%n",
               r.scorer(),
               r.clips(),
               100 * r.accuracy(),
               r.rocAuc(),
               r.clipsPerSecond(),
               r.decidableClips() == 0 ? "-" : String.valueOf(r.decidableClips()),
-              r.decidableClips() == 0
-                  ? "-"
-                  : String.format("%.1f%%", 100 * r.decidableAccuracy())));
+              r.decidableClips() == 0 ? "-" : String.format("%.1f%%", 100 * r.decidableAccuracy()),
+              r.tellableClips() == 0 ? "-" : String.valueOf(r.tellableClips()),
+              r.tellableClips() == 0 ? "-" : String.format("%.1f%%", 100 * r.tellableAccuracy())));
+    }
+    if (!rows.isEmpty() && rows.get(0).tellableClips() > 0) {
+      Row r = rows.get(0);
+      sb.append(
+          String.format(
+              "ceiling: an ideal observer locating sounds and objects to %.2f of the frame width"
+                  + " tells %d of the %d clips and guesses the rest: %.1f%% at best%n",
+              r.observerTolerance(), r.tellableClips(), r.clips(), 100 * r.ceiling()));
     }
     return sb.toString();
   }

@@ -17,7 +17,18 @@ class EvaluationTablesTest {
       slices.put("centred", new Evaluation.SliceResult(55, accuracy - 0.1));
       slices.put("mirror-free", new Evaluation.SliceResult(645, accuracy + 0.03));
     }
-    return new Evaluation.Row(scorer, 1000, accuracy, 0.99, 250.5, 572, accuracy + 0.02, slices);
+    return new Evaluation.Row(
+        scorer,
+        1000,
+        accuracy,
+        0.99,
+        250.5,
+        572,
+        accuracy + 0.02,
+        slices,
+        withSlices ? 960 : 0,
+        accuracy + 0.01,
+        withSlices ? 0.05 : Double.NaN);
   }
 
   @Test
@@ -27,9 +38,13 @@ class EvaluationTablesTest {
     List<String> table = Evaluation.table(rows).lines().toList();
     List<String> slices = Evaluation.sliceTable(rows).lines().toList();
 
-    assertThat(table).hasSize(3);
-    assertThat(table).allSatisfy(l -> assertThat(l).hasSameSizeAs(table.get(0)));
-    assertThat(table.get(2)).startsWith(LONG + " ");
+    assertThat(table).hasSize(4);
+    assertThat(table.subList(0, 3)).allSatisfy(l -> assertThat(l).hasSameSizeAs(table.get(0)));
+    assertThat(table.get(2)).startsWith(LONG + " ").endsWith(" 960     96.2%");
+    // The ideal observer's ceiling: the 960 clips it tells and half of the other 40.
+    assertThat(table.get(3))
+        .contains("to 0.05 of the frame width tells 960 of the 1000 clips")
+        .endsWith(": 98.0% at best");
     assertThat(slices).hasSize(4);
     assertThat(slices).allSatisfy(l -> assertThat(l).hasSameSizeAs(slices.get(0)));
     // The slices that have clips, in ClipSlice order, with their clip counts and accuracies.
@@ -42,5 +57,7 @@ class EvaluationTablesTest {
   @Test
   void shouldPrintNoSliceTableWithoutGroundTruth() {
     assertThat(Evaluation.sliceTable(List.of(row("chance", 0.5, false)))).isEmpty();
+    assertThat(Evaluation.table(List.of(row("chance", 0.5, false)))).doesNotContain("ceiling");
+    assertThat(row("chance", 0.5, false).ceiling()).isNaN();
   }
 }
