@@ -174,6 +174,15 @@ public record NetConfig(
   }
 
   /**
+   * {@link #cpu()} with three visual convolutions instead of four, so the flattened map before
+   * fusion is 8x8 (cells an eighth of the frame wide) instead of 4x4: where an object is, to the
+   * precision that telling a source from an object near its mirror position needs.
+   */
+  public static NetConfig cpuMap8() {
+    return cpu().withName("cpu-map8").withVisualChannels(List.of(16, 32, 48));
+  }
+
+  /**
    * The first default CPU model ({@code models/flip-detector-cpu} until the interaural phase was
    * added): {@link #cpu()} with the paper's log-mel-only audio input.
    */
@@ -199,8 +208,8 @@ public record NetConfig(
 
   /**
    * A config by name: {@code cpu} (default), {@code cpu-96} (96x96 frames), {@code cpu-t3} (fusion
-   * over three time steps), {@code cpu-cells} (a per-cell head), {@code cpu-logmel} (without
-   * interaural phase), {@code paper}, or {@code tiny} (tests).
+   * over three time steps), {@code cpu-cells} (a per-cell head), {@code cpu-map8} (an 8x8 visual
+   * map), {@code cpu-logmel} (without interaural phase), {@code paper}, or {@code tiny} (tests).
    */
   public static NetConfig byName(String name) {
     return switch (name) {
@@ -208,12 +217,14 @@ public record NetConfig(
       case "cpu-96" -> cpu96();
       case "cpu-t3" -> cpuT3();
       case "cpu-cells" -> cpuCells();
+      case "cpu-map8" -> cpuMap8();
       case "cpu-logmel" -> cpuLogMel();
       case "paper" -> paper();
       case "tiny" -> tiny();
       default ->
           throw new IllegalArgumentException(
-              "--config must be cpu, cpu-96, cpu-t3, cpu-cells, cpu-logmel, paper or tiny, got '"
+              "--config must be cpu, cpu-96, cpu-t3, cpu-cells, cpu-map8, cpu-logmel, paper or tiny,"
+                  + " got '"
                   + name
                   + "'");
     };
@@ -237,6 +248,13 @@ public record NetConfig(
   public NetConfig withFusionSteps(int steps) {
     Copy c = copy();
     c.fusionSteps = steps;
+    return c.build();
+  }
+
+  /** This config with visual convolutions of these output channels, one stride-2 layer each. */
+  public NetConfig withVisualChannels(List<Integer> channels) {
+    Copy c = copy();
+    c.visualChannels = channels;
     return c.build();
   }
 
@@ -283,7 +301,7 @@ public record NetConfig(
     final double frameRate;
     final int inputAudioChannels;
     AudioFrontEndConfig frontEnd;
-    final List<Integer> visualChannels;
+    List<Integer> visualChannels;
     final List<Integer> audioChannels;
     final int seReduction;
     final List<Integer> fusionChannels;
