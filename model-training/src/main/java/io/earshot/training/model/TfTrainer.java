@@ -60,6 +60,9 @@ public final class TfTrainer implements AutoCloseable {
           net.trainable().stream().filter(v -> !fixed.contains(v.op().name())).toList();
       List<Variable<TFloat32>> decayed =
           net.kernels().stream().filter(v -> !fixed.contains(v.op().name())).toList();
+      if (frozen != null) {
+        checkFrozen(net, fixed, trained);
+      }
       labels = tf.withName("labels").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
       learningRate =
           tf.withName("learning_rate")
@@ -127,7 +130,7 @@ public final class TfTrainer implements AutoCloseable {
     return new TfTrainer(config, java.util.Objects.requireNonNull(frozen, "frozen"));
   }
 
-  /** The names of {@code frozen}'s variables, checked to leave {@code config} layers to train. */
+  /** The names of {@code frozen}'s variables, once {@code config} is checked to extend it. */
   private static Set<String> variableNames(NetConfig config, NetConfig frozen) {
     if (!config.widens(frozen)) {
       throw new IllegalArgumentException(
@@ -138,21 +141,19 @@ public final class TfTrainer implements AutoCloseable {
               + "' one: nothing to freeze");
     }
     Set<String> names = new HashSet<>();
-    Set<String> all = new HashSet<>();
-    List<String> newStatistics = new ArrayList<>();
     try (Graph g = new Graph()) {
       SpatialAlignmentNet source = SpatialAlignmentNet.build(Ops.create(g), frozen);
       source.trainable().forEach(v -> names.add(v.op().name()));
       source.statistics().forEach(v -> names.add(v.op().name()));
     }
-    try (Graph g = new Graph()) {
-      SpatialAlignmentNet target = SpatialAlignmentNet.build(Ops.create(g), config);
-      target.trainable().forEach(v -> all.add(v.op().name()));
-      target.statistics().stream()
-          .map(v -> v.op().name())
-          .filter(n -> !names.contains(n))
-          .forEach(newStatistics::add);
-    }
+    return names;
+  }
+
+  /** Refuses a frozen run that leaves nothing to train, or new batch norms nothing would update. */
+  private void checkFrozen(
+      SpatialAlignmentNet net, Set<String> fixed, List<Variable<TFloat32>> trained) {
+    List<String> newStatistics =
+        net.statistics().stream().map(v -> v.op().name()).filter(n -> !fixed.contains(n)).toList();
     if (!newStatistics.isEmpty()) {
       throw new IllegalArgumentException(
           "cannot freeze a '"
@@ -162,8 +163,7 @@ public final class TfTrainer implements AutoCloseable {
               + "': its new layers have batch normalisation "
               + newStatistics);
     }
-    all.removeAll(names);
-    if (all.isEmpty()) {
+    if (trained.isEmpty()) {
       throw new IllegalArgumentException(
           "a '"
               + config.name()
@@ -171,7 +171,6 @@ public final class TfTrainer implements AutoCloseable {
               + frozen.name()
               + "' one lacks: with it frozen there is nothing to train");
     }
-    return names;
   }
 
   /**
