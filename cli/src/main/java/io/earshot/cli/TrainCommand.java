@@ -231,7 +231,7 @@ final class TrainCommand implements Callable<Integer> {
       float rate = stage.learningRate() != null ? stage.learningRate() : net.learningRate();
       String what =
           String.format(
-              "recipe stage %d of %d: %d scenes, %d epochs, hop %s s, learning rate %s%s%s",
+              "recipe stage %d of %d: %d scenes, %d epochs, hop %s s, learning rate %s%s%s%s",
               k + 1,
               stages.size(),
               stage.scenes(),
@@ -239,7 +239,8 @@ final class TrainCommand implements Callable<Integer> {
               stage.hop(),
               rate,
               stage.seed() != null ? ", seed " + seed : "",
-              stage.config() != null ? ", config " + net.name() : "");
+              stage.config() != null ? ", config " + net.name() : "",
+              stage.frozen() ? ", only the layers it adds" : "");
       String description =
           String.format(
               "%s (recipe stage %d of %d)",
@@ -276,7 +277,16 @@ final class TrainCommand implements Callable<Integer> {
         generate(videos, stage.scenes(), seed, recipe.sceneSeconds());
         train(
             new TrainingOptions(
-                net, stageOut, stage.epochs(), recipe.batch(), seed, 200, true, rate, previous),
+                net,
+                stageOut,
+                stage.epochs(),
+                recipe.batch(),
+                seed,
+                200,
+                true,
+                rate,
+                previous,
+                stage.frozen()),
             // Scenes are sorted by name, so these are the seed's first scenes.
             ClipDataset.open(videos, data).first(stage.scenes()),
             description);

@@ -51,13 +51,27 @@ public record TrainingRecipe(
    * @param learningRate peak learning rate, or null for the config's
    * @param seed seed of this stage's scenes, or null for the recipe's
    * @param config network config of this stage, or null for the recipe's
+   * @param freezeInherited true to train only the layers this stage's config adds to the previous
+   *     stage's (e.g. the per-cell head of {@code cpu-cells} after {@code cpu}); null or false to
+   *     train every layer
    */
   public record Stage(
-      int scenes, int epochs, double hop, Float learningRate, Long seed, String config) {
+      int scenes,
+      int epochs,
+      double hop,
+      Float learningRate,
+      Long seed,
+      String config,
+      Boolean freezeInherited) {
 
     /** A stage on the recipe's seed and config. */
     public Stage(int scenes, int epochs, double hop, Float learningRate) {
-      this(scenes, epochs, hop, learningRate, null, null);
+      this(scenes, epochs, hop, learningRate, null, null, null);
+    }
+
+    /** Whether this stage trains only the layers its config adds. */
+    public boolean frozen() {
+      return Boolean.TRUE.equals(freezeInherited);
     }
 
     /** This stage's seed, or {@code recipeSeed} when it names none. */
@@ -115,6 +129,13 @@ public record TrainingRecipe(
         stageNet = NetConfig.byName(stage.configOr(config));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("stage " + (k + 1) + ": " + e.getMessage(), e);
+      }
+      if (stage.frozen() && (k == 0 || stageNet.equals(previousNet))) {
+        throw new IllegalArgumentException(
+            String.format(
+                "stage %d freezes the layers it inherits but %s: freezeInherited needs a stage"
+                    + " whose config adds layers to the previous stage's (cpu-cells after cpu)",
+                k + 1, k == 0 ? "inherits none (the first stage starts fresh)" : "adds none"));
       }
       if (k > 0 && !stageNet.widens(previousNet)) {
         throw new IllegalArgumentException(

@@ -73,6 +73,30 @@ class TrainingRecipeTest {
   }
 
   @Test
+  void shouldFreezeOnlyAStageWhoseConfigAddsLayers() throws Exception {
+    String recipe =
+        """
+        {"config": "cpu", "seed": 1, "sceneSeconds": 8, "batch": 16, "evalScenes": 0,
+         "stages": [{"scenes": 3000, "epochs": 6, "hop": 2%s},
+                    {"scenes": 6000, "epochs": 6, "hop": 2, "seed": 2, "config": "%s",
+                     "freezeInherited": true},
+                    {"scenes": 6000, "epochs": 6, "hop": 2, "seed": 2, "config": "cpu-cells",
+                     "learningRate": 0.005}]}
+        """;
+    TrainingRecipe head = TrainingRecipe.read(write(recipe.formatted("", "cpu-cells")));
+    assertThat(head.stages().stream().map(TrainingRecipe.Stage::frozen))
+        .containsExactly(false, true, false);
+    assertThat(head.net().name()).isEqualTo("cpu-cells");
+    // Freezing a stage that adds nothing, or the first stage, leaves nothing to train.
+    assertThatThrownBy(() -> TrainingRecipe.read(write(recipe.formatted("", "cpu"))))
+        .hasMessageContaining("stage 2 freezes the layers it inherits but adds none");
+    assertThatThrownBy(
+            () ->
+                TrainingRecipe.read(write(recipe.formatted(", \"freezeInherited\": true", "cpu"))))
+        .hasMessageContaining("stage 1 freezes the layers it inherits but inherits none");
+  }
+
+  @Test
   void shouldNameTheFileAndTheMistakeWhenTheRecipeIsWrong() throws Exception {
     String base =
         """
@@ -96,7 +120,7 @@ class TrainingRecipeTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(
             "unknown field 'stages[0].epoch' (known there: scenes, epochs, hop, learningRate, seed,"
-                + " config)");
+                + " config, freezeInherited)");
     assertThatThrownBy(
             () ->
                 TrainingRecipe.read(
