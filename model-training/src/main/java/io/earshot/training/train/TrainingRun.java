@@ -530,8 +530,9 @@ public final class TrainingRun {
     if (startAcc != null) {
       training.put("startValidationAccuracy", startAcc);
     }
-    // The epoch whose weights were exported; 0 for the starting model's.
-    training.put("exportedEpoch", bestEpoch);
+    // The epoch whose weights were exported: 0 for the starting model's, the last one when
+    // there were no validation clips to choose by.
+    training.put("exportedEpoch", bestEpoch >= 0 ? bestEpoch : options.epochs());
     training.put("weightDecay", config.weightDecay());
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("validation_accuracy", acc);
