@@ -255,7 +255,8 @@ final class TrainCommand implements Callable<Integer> {
                 recipe.batch(),
                 (double) rate,
                 stage.epochs(),
-                previous == null ? "" : ModelMetadata.read(previous).version());
+                previous == null ? "" : ModelMetadata.read(previous).version(),
+                stage.frozen() ? ModelMetadata.read(previous).config() : "");
         RunIdentity done = RunIdentity.of(ModelMetadata.read(stageModel));
         if (done.data() != null) {
           // Stages finished before the description dropped the recipe's file name still count.

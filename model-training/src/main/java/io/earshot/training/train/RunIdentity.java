@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param learningRate peak learning rate
  * @param epochs passes over the training clips
  * @param initFrom version of the model the run started from, {@code ""} for fresh weights
+ * @param frozen config of the layers the run kept frozen ({@code --freeze-inherited}), {@code ""}
+ *     when it trained them all
  */
 public record RunIdentity(
     String config,
@@ -38,7 +40,21 @@ public record RunIdentity(
     Integer batch,
     Double learningRate,
     Integer epochs,
-    String initFrom) {
+    String initFrom,
+    String frozen) {
+
+  /** A run that trains every layer. */
+  public RunIdentity(
+      String config,
+      String data,
+      Double hopSeconds,
+      Long seed,
+      Integer batch,
+      Double learningRate,
+      Integer epochs,
+      String initFrom) {
+    this(config, data, hopSeconds, seed, batch, learningRate, epochs, initFrom, "");
+  }
 
   /** The file a run keeps its identity in, next to its checkpoints. */
   public static final String FILE_NAME = "run.json";
@@ -57,19 +73,21 @@ public record RunIdentity(
         t.get("batch") instanceof Number n ? n.intValue() : null,
         t.get("learningRate") instanceof Number n ? n.doubleValue() : null,
         t.get("epochs") instanceof Number n ? n.intValue() : null,
-        t.get("initFrom") instanceof String s ? s : "");
+        t.get("initFrom") instanceof String s ? s : "",
+        t.get("frozen") instanceof String s ? s : "");
   }
 
   /** This identity with another data description. */
   public RunIdentity withData(String description) {
     return new RunIdentity(
-        config, description, hopSeconds, seed, batch, learningRate, epochs, initFrom);
+        config, description, hopSeconds, seed, batch, learningRate, epochs, initFrom, frozen);
   }
 
   /** This identity without the fields a resumed run may change or leave unsaid. */
   public RunIdentity forResume() {
     String start = initFrom == null || initFrom.isEmpty() ? null : initFrom;
-    return new RunIdentity(config, data, hopSeconds, seed, batch, learningRate, null, start);
+    return new RunIdentity(
+        config, data, hopSeconds, seed, batch, learningRate, null, start, frozen);
   }
 
   /**
@@ -90,7 +108,16 @@ public record RunIdentity(
         "started from",
         theirs.initFrom == null ? null : describeStart(theirs.initFrom),
         initFrom == null ? null : describeStart(initFrom));
+    compare(
+        out,
+        "frozen layers",
+        theirs.frozen == null ? null : describeFrozen(theirs.frozen),
+        frozen == null ? null : describeFrozen(frozen));
     return out;
+  }
+
+  private static String describeFrozen(String config) {
+    return config.isEmpty() ? "none" : "those of '" + config + "'";
   }
 
   private static String describeStart(String version) {

@@ -110,7 +110,8 @@ public final class TrainingRun {
         options.batchSize(),
         (double) options.learningRate(),
         options.epochs(),
-        initFrom == null ? "" : initFrom.metadata().version());
+        initFrom == null ? "" : initFrom.metadata().version(),
+        options.freezeInherited() ? initFrom.metadata().config() : "");
   }
 
   /**

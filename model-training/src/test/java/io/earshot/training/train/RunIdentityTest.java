@@ -46,4 +46,20 @@ class RunIdentityTest {
     assertThat(fineTune.forResume().differences(RUN))
         .containsExactly("started from: fresh weights vs model cpu-1");
   }
+
+  @Test
+  void shouldHoldAResumedRunToTheLayersItFroze() {
+    RunIdentity head =
+        new RunIdentity("cpu-cells", "6000 generated scenes", 2.0, 2L, 16, 0.02, 6, "cpu-1", "cpu");
+    RunIdentity all =
+        new RunIdentity("cpu-cells", "6000 generated scenes", 2.0, 2L, 16, 0.02, 6, "cpu-1");
+
+    assertThat(all.forResume().differences(head))
+        .containsExactly("frozen layers: those of 'cpu' vs none");
+    assertThat(head.forResume().differences(head)).isEmpty();
+    // A run file from before the field existed says nothing about it.
+    RunIdentity unknown =
+        new RunIdentity("cpu-cells", "6000 generated scenes", 2.0, 2L, 16, 0.02, 6, "cpu-1", null);
+    assertThat(head.forResume().differences(unknown)).isEmpty();
+  }
 }

@@ -283,6 +283,8 @@ class TrainingRunTest {
     assertThat(ModelFiles.verify(head.modelDir(), null).training())
         .containsEntry("frozen", "tiny")
         .containsEntry("initFrom", ModelFiles.verify(base.modelDir(), null).version());
+    // Its run file holds it to those frozen layers if it is resumed.
+    assertThat(RunIdentity.read(dir.resolve("head")).frozen()).isEqualTo("tiny");
     double[] headScores;
     try (SavedModelScorer scorer = SavedModelScorer.load(head.modelDir())) {
       headScores = scorer.score(some);
