@@ -167,7 +167,10 @@ public record NetConfig(
    * motion shows) in a small network of its own, and the mean of the cells' scores is added to the
    * fusion's logit. The flattened fusion has to find which of several objects the sound belongs to
    * in one long vector; this head asks each cell on its own whether the sound fits it. It widens a
-   * trained {@code cpu} model exactly (the head's last layer starts at zero).
+   * trained {@code cpu} model exactly (the head's last layer starts at zero). Pilot, 1500 scenes
+   * for 8 epochs each from scratch: 87.9 % on 3000 held-out clips against 83.0 % for {@code cpu}.
+   * Added to the shipped model (trained alone, then with every layer) it did not pay: 3765 of 4000
+   * held-out clips against 3778.
    */
   public static NetConfig cpuCells() {
     return cpu().withName("cpu-cells").withCellChannels(List.of(64, 32));
@@ -176,7 +179,9 @@ public record NetConfig(
   /**
    * {@link #cpu()} with three visual convolutions instead of four, so the flattened map before
    * fusion is 8x8 (cells an eighth of the frame wide) instead of 4x4: where an object is, to the
-   * precision that telling a source from an object near its mirror position needs.
+   * precision that telling a source from an object near its mirror position needs. Pilot, 1500
+   * scenes for 8 epochs each from scratch: 86.7 % on 3000 held-out clips against 83.0 % for {@code
+   * cpu}.
    */
   public static NetConfig cpuMap8() {
     return cpu().withName("cpu-map8").withVisualChannels(List.of(16, 32, 48));
