@@ -246,6 +246,8 @@ final class TrainCommand implements Callable<Integer> {
               "%s (recipe stage %d of %d)",
               generatedScenes(stage.scenes(), recipe.sceneSeconds(), seed), k + 1, stages.size());
       if (Files.isRegularFile(stageModel.resolve(ModelMetadata.FILE_NAME))) {
+        // The model this stage started from (a stage may freeze only when there is one).
+        ModelMetadata before = previous == null ? null : ModelMetadata.read(previous);
         RunIdentity expected =
             new RunIdentity(
                 net.name(),
@@ -255,8 +257,8 @@ final class TrainCommand implements Callable<Integer> {
                 recipe.batch(),
                 (double) rate,
                 stage.epochs(),
-                previous == null ? "" : ModelMetadata.read(previous).version(),
-                stage.frozen() ? ModelMetadata.read(previous).config() : "");
+                before == null ? "" : before.version(),
+                stage.frozen() ? before.config() : "");
         RunIdentity done = RunIdentity.of(ModelMetadata.read(stageModel));
         if (done.data() != null) {
           // Stages finished before the description dropped the recipe's file name still count.

@@ -184,7 +184,7 @@ final class Layers {
     }
     Ops ops = tf.at(path);
     Shape shape = Shape.of(kernelHeight, kernelWidth, inChannels, outChannels);
-    Variable<TFloat32> kernel = zeroKernel ? zeroKernel(path, shape) : kernel(path, shape);
+    Variable<TFloat32> kernel = kernel(path, shape, zeroKernel);
     Variable<TFloat32> bias = constant(path, "bias", outChannels, 0f, true);
     Operand<TFloat32> conv = ops.nn.conv2d(input, kernel, List.of(1L, 1L, 1L, 1L), "SAME");
     Shape out = conv.shape();
@@ -244,30 +244,15 @@ final class Layers {
    * times too small and a network that does not train.
    */
   private Variable<TFloat32> kernel(String path, Shape shape) {
-    String key = path + "/kernel";
-    Variable<TFloat32> existing = store.get(key);
-    if (existing != null) {
-      return checked(existing, shape);
-    }
-    Ops scope = variableScopes.at(path);
-    Ops init = scope.withInitScope();
-    long fanIn = shape.size() / shape.get(shape.numDimensions() - 1);
-    // Truncation at 2 sigma leaves a standard deviation of 0.8796 sigma; scale up to compensate.
-    float stddev = (float) (Math.sqrt(2.0 / fanIn) / 0.87962566103423978);
-    // Each kernel gets its own stateless seed, so the whole network is reproducible from one seed.
-    Operand<TFloat32> unit =
-        init.random.statelessTruncatedNormal(
-            init.constant(shape), init.constant(new long[] {seed, initializers++}));
-    Variable<TFloat32> kernel =
-        scope.withName("kernel").variable(init.math.mul(unit, init.constant(stddev)));
-    store.put(key, kernel);
-    kernels.add(kernel);
-    trainable.add(kernel);
-    return kernel;
+    return kernel(path, shape, false);
   }
 
-  /** A kernel that starts at zero (weight decay applies to it as to any kernel). */
-  private Variable<TFloat32> zeroKernel(String path, Shape shape) {
+  /**
+   * {@link #kernel(String, Shape)}, or with {@code zero} a kernel that starts at zero (weight decay
+   * applies to it as to any kernel; it takes no initialiser seed, so the seeds of the other kernels
+   * stay as they were).
+   */
+  private Variable<TFloat32> kernel(String path, Shape shape, boolean zero) {
     String key = path + "/kernel";
     Variable<TFloat32> existing = store.get(key);
     if (existing != null) {
@@ -275,10 +260,21 @@ final class Layers {
     }
     Ops scope = variableScopes.at(path);
     Ops init = scope.withInitScope();
-    Variable<TFloat32> kernel =
-        scope
-            .withName("kernel")
-            .variable(init.fill(init.constant(shape.asArray()), init.constant(0f)));
+    Operand<TFloat32> initial;
+    if (zero) {
+      initial = init.fill(init.constant(shape.asArray()), init.constant(0f));
+    } else {
+      long fanIn = shape.size() / shape.get(shape.numDimensions() - 1);
+      // Truncation at 2 sigma leaves a standard deviation of 0.8796 sigma; scale up to compensate.
+      float stddev = (float) (Math.sqrt(2.0 / fanIn) / 0.87962566103423978);
+      // Each kernel gets its own stateless seed, so the whole network is reproducible from one
+      // seed.
+      Operand<TFloat32> unit =
+          init.random.statelessTruncatedNormal(
+              init.constant(shape), init.constant(new long[] {seed, initializers++}));
+      initial = init.math.mul(unit, init.constant(stddev));
+    }
+    Variable<TFloat32> kernel = scope.withName("kernel").variable(initial);
     store.put(key, kernel);
     kernels.add(kernel);
     trainable.add(kernel);

@@ -371,6 +371,13 @@ public final class SpatialAlignmentNet {
     return statistics;
   }
 
+  /** Every variable saved with the model: {@link #trainable()}, then {@link #statistics()}. */
+  public List<Variable<TFloat32>> variables() {
+    List<Variable<TFloat32>> all = new java.util.ArrayList<>(trainable);
+    all.addAll(statistics);
+    return all;
+  }
+
   /** Assign ops to run with every training step so that the moving statistics follow the data. */
   public List<Op> statisticUpdates() {
     return statisticUpdates;

@@ -143,8 +143,7 @@ public final class TfTrainer implements AutoCloseable {
     Set<String> names = new HashSet<>();
     try (Graph g = new Graph()) {
       SpatialAlignmentNet source = SpatialAlignmentNet.build(Ops.create(g), frozen);
-      source.trainable().forEach(v -> names.add(v.op().name()));
-      source.statistics().forEach(v -> names.add(v.op().name()));
+      source.variables().forEach(v -> names.add(v.op().name()));
     }
     return names;
   }
@@ -290,8 +289,7 @@ public final class TfTrainer implements AutoCloseable {
       throw new IllegalArgumentException(
           "a '" + config.name() + "' network cannot start from a '" + source.name() + "' model");
     }
-    List<Variable<TFloat32>> targets = new ArrayList<>(net.trainable());
-    targets.addAll(net.statistics());
+    List<Variable<TFloat32>> targets = net.variables();
     // The source network alone, without an optimiser: restoring it reads weights and statistics
     // and ignores whatever momentum the checkpoint holds (all of it, or a frozen run's part).
     try (Graph sourceGraph = new Graph()) {
@@ -314,8 +312,7 @@ public final class TfTrainer implements AutoCloseable {
       Session sourceSession,
       NetConfig source) {
     java.util.Map<String, Variable<TFloat32>> sources = new java.util.HashMap<>();
-    from.trainable().forEach(v -> sources.put(v.op().name(), v));
-    from.statistics().forEach(v -> sources.put(v.op().name(), v));
+    from.variables().forEach(v -> sources.put(v.op().name(), v));
     java.util.Set<String> unused = new HashSet<>(sources.keySet());
     targets.forEach(v -> unused.remove(v.op().name()));
     if (!unused.isEmpty()) {

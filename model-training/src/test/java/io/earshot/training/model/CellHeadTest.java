@@ -96,9 +96,10 @@ class CellHeadTest {
   }
 
   private static Variable<TFloat32> variable(TfTrainer trainer, String name) {
-    var all = new java.util.ArrayList<>(trainer.net().trainable());
-    all.addAll(trainer.net().statistics());
-    return all.stream().filter(v -> v.op().name().equals(name)).findFirst().orElseThrow();
+    return trainer.net().variables().stream()
+        .filter(v -> v.op().name().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static float maxAbs(float[] values) {
