@@ -121,6 +121,10 @@ public final class SpatialAlignmentNet {
       // Cross-spectrum real, imaginary and |L||R| pooled into the mel bands.
       total += 3 * 2L * frames * bins * fe.melBins();
     }
+    if (fe.gccPhat()) {
+      // The unit cross-spectrum (re and im) times the [2K, lags] kernel; lags = mel bins.
+      total += 2L * frames * 2 * bins * fe.melBins();
+    }
     return total;
   }
 

@@ -1,5 +1,6 @@
 package io.earshot.training.tf;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -11,8 +12,8 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * Builds the stereo log-mel spectrogram, and optionally the interaural phase per mel band, inside a
- * TensorFlow graph.
+ * Builds the stereo log-mel spectrogram, and optionally the interaural phase per mel band and the
+ * GCC-PHAT over interaural lags, inside a TensorFlow graph.
  *
  * <p>Input: PCM {@code float32 [batch, samples, channels]} in [-1, 1] at {@link
  * AudioFrontEndConfig#sampleRate()}. Output of {@link #features}: {@code float32 [batch, frames,
@@ -106,28 +107,30 @@ public final class AudioFrontEnd {
     // [B*C*F, M] -> [B, C, F, M] -> [B, F, M, C]
     Operand<TFloat32> grouped =
         fe.reshape(logMel, fe.stack(List.of(batch, channels, fe.constant(-1), fe.constant(mels))));
-    if (!config.interauralPhase()) {
+    if (!config.interauralPhase() && !config.gccPhat()) {
       return fe.withName("log_mel").linalg.transpose(grouped, fe.constant(new int[] {0, 2, 3, 1}));
     }
-    Operand<TFloat32> logMelChannels =
-        fe.linalg.transpose(grouped, fe.constant(new int[] {0, 2, 3, 1}));
-    Operand<TFloat32> phase = interauralPhase(fe, spectrum, batch, bins, mel, config);
-    return fe.withName("features").concat(List.of(logMelChannels, phase), fe.constant(3));
+    List<Operand<TFloat32>> parts = new ArrayList<>();
+    parts.add(fe.linalg.transpose(grouped, fe.constant(new int[] {0, 2, 3, 1})));
+    Cross cross = crossSpectrum(fe, spectrum, batch, bins);
+    if (config.interauralPhase()) {
+      parts.add(interauralPhase(fe, cross, batch, bins, mel, config));
+    }
+    if (config.gccPhat()) {
+      parts.add(gccPhat(fe, cross, batch, bins, config));
+    }
+    return fe.withName("features").concat(parts, fe.constant(3));
   }
 
   /**
-   * cos and sin of the interaural phase per mel band, {@code [B, F, M, 2]}, from the STFT {@code
-   * [B*2, 1, F, 2K]} (rows alternate left, right; columns are re then im).
+   * The cross-spectrum {@code L conj(R)} of every bin, {@code [B, F, K]} each, and {@code |L||R|}.
    */
-  private static Operand<TFloat32> interauralPhase(
-      Ops fe,
-      Operand<TFloat32> spectrum,
-      Operand<TInt32> batch,
-      int bins,
-      float[][] mel,
-      AudioFrontEndConfig config) {
-    Ops ipd = fe.withSubScope("interaural_phase");
-    int mels = config.melBins();
+  private record Cross(Operand<TFloat32> re, Operand<TFloat32> im, Operand<TFloat32> magnitude) {}
+
+  /** From the STFT {@code [B*2, 1, F, 2K]} (rows alternate left, right; columns re then im). */
+  private static Cross crossSpectrum(
+      Ops fe, Operand<TFloat32> spectrum, Operand<TInt32> batch, int bins) {
+    Ops ipd = fe.withSubScope("cross_spectrum");
     // [B*2, 1, F, 2K] -> [B, 2, F, 2K]; a non-stereo input fails here at run time.
     Operand<TFloat32> pairs =
         ipd.reshape(
@@ -144,11 +147,23 @@ public final class AudioFrontEnd {
     Operand<TFloat32> crossIm = ipd.math.sub(ipd.math.mul(imL, reR), ipd.math.mul(reL, imR));
     Operand<TFloat32> powerL = ipd.math.add(ipd.math.square(reL), ipd.math.square(imL));
     Operand<TFloat32> powerR = ipd.math.add(ipd.math.square(reR), ipd.math.square(imR));
-    Operand<TFloat32> magnitude = ipd.math.sqrt(ipd.math.mul(powerL, powerR));
+    return new Cross(crossRe, crossIm, ipd.math.sqrt(ipd.math.mul(powerL, powerR)));
+  }
+
+  /** cos and sin of the interaural phase per mel band, {@code [B, F, M, 2]}. */
+  private static Operand<TFloat32> interauralPhase(
+      Ops fe,
+      Cross spectrum,
+      Operand<TInt32> batch,
+      int bins,
+      float[][] mel,
+      AudioFrontEndConfig config) {
+    Ops ipd = fe.withSubScope("interaural_phase");
+    int mels = config.melBins();
     // [B, F, 3K] -> [B*F*3, K] x [K, M] -> [B, F, 3, M]: the three parts share the mel weights.
     Operand<TFloat32> parts =
         ipd.reshape(
-            ipd.stack(List.of(crossRe, crossIm, magnitude), Stack.axis(2L)),
+            ipd.stack(List.of(spectrum.re(), spectrum.im(), spectrum.magnitude()), Stack.axis(2L)),
             ipd.constant(new int[] {-1, bins}));
     Operand<TFloat32> melMatrix =
         ipd.constant(Shape.of(bins, mels), DataBuffers.of(flatten(mel), true, false));
@@ -164,6 +179,54 @@ public final class AudioFrontEnd {
             ipd.constant(config.logEpsilon()));
     // [B, F, 2, M] / [B, F, 1, M] -> [B, F, M, 2]: channel 0 cos, channel 1 sin.
     return ipd.linalg.transpose(ipd.math.div(cross, norm), ipd.constant(new int[] {0, 1, 3, 2}));
+  }
+
+  /**
+   * GCC-PHAT at the config's lags, {@code [B, F, M, 1]}: every bin's cross-spectrum scaled to unit
+   * magnitude (the phase transform, so that every frequency votes equally and reverberant loud
+   * bands do not dominate), then one matrix product evaluates {@code r(tau) = sum_k Re(C_k / |C_k|
+   * e^(i w_k tau))} at fractional lags ({@link #gccKernel}). A source whose sound reaches the left
+   * ear {@code d} samples before the right peaks at {@code tau = -d}: left of the lag axis's
+   * centre. Swapping the channels mirrors the lag axis; silence is 0.
+   */
+  private static Operand<TFloat32> gccPhat(
+      Ops fe, Cross cross, Operand<TInt32> batch, int bins, AudioFrontEndConfig config) {
+    Ops g = fe.withSubScope("gcc_phat");
+    int lags = config.melBins();
+    Operand<TFloat32> norm = g.math.add(cross.magnitude(), g.constant(config.logEpsilon()));
+    // [B, F, K] twice -> [B, F, 2K] -> [B*F, 2K] x [2K, lags] -> [B, F, lags, 1]
+    Operand<TFloat32> unit =
+        g.reshape(
+            g.concat(
+                List.of(g.math.div(cross.re(), norm), g.math.div(cross.im(), norm)), g.constant(2)),
+            g.constant(new int[] {-1, 2 * bins}));
+    Operand<TFloat32> kernel =
+        g.constant(
+            Shape.of(2L * bins, lags), DataBuffers.of(flatten(gccKernel(config)), true, false));
+    return g.reshape(
+        g.linalg.matMul(unit, kernel),
+        g.stack(List.of(batch, g.constant(-1), g.constant(lags), g.constant(1))));
+  }
+
+  /**
+   * {@code [2K, lags]}: rows {@code k} hold {@code cos(w_k tau_j)}, rows {@code K + k} hold {@code
+   * -sin(w_k tau_j)}, with {@code w_k = 2 pi k / nFft} and {@code tau_j} from {@link
+   * AudioFrontEndConfig#gccLagSamples}; the DC bin is left out (it carries no delay) and the rest
+   * are averaged, so the correlation lies in [-1, 1].
+   */
+  static float[][] gccKernel(AudioFrontEndConfig config) {
+    int bins = config.frequencyBins();
+    int lags = config.melBins();
+    float[][] kernel = new float[2 * bins][lags];
+    for (int k = 1; k < bins; k++) {
+      double w = 2 * Math.PI * k / config.nFft();
+      for (int j = 0; j < lags; j++) {
+        double angle = w * config.gccLagSamples(j);
+        kernel[k][j] = (float) (Math.cos(angle) / (bins - 1));
+        kernel[bins + k][j] = (float) (-Math.sin(angle) / (bins - 1));
+      }
+    }
+    return kernel;
   }
 
   static float[] flatten(float[][] rows) {

@@ -20,6 +20,10 @@ package io.earshot.training.tf;
  * @param logEpsilon added to the mel power before the log, so silence maps to a finite floor
  * @param interauralPhase whether stereo input also yields cos and sin of the interaural phase
  *     difference per mel band (two more feature channels after the log-mel ones)
+ * @param gccPhat whether stereo input also yields the generalised cross-correlation with phase
+ *     transform (GCC-PHAT) of the channels at {@code melBins} interaural lags spanning {@link
+ *     #GCC_MAX_LAG_SECONDS} either way (one more feature channel, last), the direct measure of the
+ *     interaural time difference that places a source
  */
 public record AudioFrontEndConfig(
     int sampleRate,
@@ -31,7 +35,14 @@ public record AudioFrontEndConfig(
     MelScale melScale,
     boolean areaNormalized,
     float logEpsilon,
-    boolean interauralPhase) {
+    boolean interauralPhase,
+    boolean gccPhat) {
+
+  /**
+   * The GCC-PHAT lags span this much either way: 0.5 ms, beyond the interaural time difference of
+   * any source in a 90-degree field of view (about 0.38 ms for a human-sized head).
+   */
+  public static final double GCC_MAX_LAG_SECONDS = 0.0005;
 
   /** Mel formulas in common use. */
   public enum MelScale {
@@ -61,25 +72,65 @@ public record AudioFrontEndConfig(
    */
   public static AudioFrontEndConfig standard() {
     return new AudioFrontEndConfig(
-        16_000, 512, 160, 64, 0.0, 8_000.0, MelScale.SLANEY, true, 1e-6f, false);
+        16_000, 512, 160, 64, 0.0, 8_000.0, MelScale.SLANEY, true, 1e-6f, false, false);
   }
 
   /** The same front end with or without the interaural phase channels. */
   public AudioFrontEndConfig withInterauralPhase(boolean on) {
     return new AudioFrontEndConfig(
-        sampleRate, nFft, hop, melBins, fMin, fMax, melScale, areaNormalized, logEpsilon, on);
+        sampleRate,
+        nFft,
+        hop,
+        melBins,
+        fMin,
+        fMax,
+        melScale,
+        areaNormalized,
+        logEpsilon,
+        on,
+        gccPhat);
+  }
+
+  /** The same front end with or without the GCC-PHAT channel. */
+  public AudioFrontEndConfig withGccPhat(boolean on) {
+    return new AudioFrontEndConfig(
+        sampleRate,
+        nFft,
+        hop,
+        melBins,
+        fMin,
+        fMax,
+        melScale,
+        areaNormalized,
+        logEpsilon,
+        interauralPhase,
+        on);
+  }
+
+  /**
+   * The interaural lag of GCC-PHAT column {@code j}, in samples: {@code melBins} steps from {@code
+   * -GCC_MAX_LAG_SECONDS} up to one step short of {@code +GCC_MAX_LAG_SECONDS}, lag 0 at column
+   * {@code melBins / 2}.
+   */
+  public double gccLagSamples(int j) {
+    double step = 2 * GCC_MAX_LAG_SECONDS * sampleRate / melBins;
+    return (j - melBins / 2) * step;
   }
 
   /**
    * Feature channels the front end yields for {@code pcmChannels} input channels: one log-mel per
-   * channel, plus cos and sin of the interaural phase when enabled (stereo only).
+   * channel, plus cos and sin of the interaural phase and the GCC-PHAT when enabled (stereo only).
    */
   public int featureChannels(int pcmChannels) {
     if (interauralPhase && pcmChannels != 2) {
       throw new IllegalArgumentException(
           "interaural phase needs stereo input, got " + pcmChannels + " channels");
     }
-    return interauralPhase ? pcmChannels + 2 : pcmChannels;
+    if (gccPhat && pcmChannels != 2) {
+      throw new IllegalArgumentException(
+          "GCC-PHAT needs stereo input, got " + pcmChannels + " channels");
+    }
+    return pcmChannels + (interauralPhase ? 2 : 0) + (gccPhat ? 1 : 0);
   }
 
   /** Number of one-sided frequency bins, {@code nFft / 2 + 1}. */

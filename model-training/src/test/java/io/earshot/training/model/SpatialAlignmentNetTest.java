@@ -72,6 +72,31 @@ class SpatialAlignmentNetTest {
   }
 
   @Test
+  void shouldFeedTheGccPhatAsOneMoreAudioChannelOfCpuGccAndCountItsFlops() {
+    NetConfig gcc = NetConfig.byName("cpu-gcc");
+    assertThat(gcc.audioFeatureChannels()).isEqualTo(5);
+    assertThat(gcc.inputAudioChannels()).isEqualTo(2);
+    // The same network otherwise; not a widening of cpu (the stem's input changes).
+    assertThat(gcc.withName("cpu").withFrontEnd(NetConfig.cpu().frontEnd()))
+        .isEqualTo(NetConfig.cpu());
+    assertThat(gcc.widens(NetConfig.cpu())).isFalse();
+    var fe = gcc.frontEnd();
+    try (Graph graph = new Graph()) {
+      SpatialAlignmentNet with = SpatialAlignmentNet.build(Ops.create(graph), gcc);
+      try (Graph other = new Graph()) {
+        SpatialAlignmentNet without = SpatialAlignmentNet.build(Ops.create(other), NetConfig.cpu());
+        // One more input batch-norm channel and 9 x 16 more stem weights.
+        assertThat(with.parameterCount() - without.parameterCount()).isEqualTo(2 + 9 * 16);
+        // The [2K, lags] correlation per spectrogram frame, plus the stem's extra input channel.
+        long gccFlops = 2L * gcc.spectrogramFrames() * 2 * fe.frequencyBins() * fe.melBins();
+        assertThat(with.flopsPerClip() - without.flopsPerClip()).isGreaterThan(gccFlops);
+        assertThat(with.flopsPerClip() - without.flopsPerClip())
+            .isLessThan(gccFlops + gccFlops / 2);
+      }
+    }
+  }
+
+  @Test
   void shouldDeriveThePapersClipGeometryWhenUsingThePaperConfig() {
     NetConfig paper = NetConfig.paper();
     assertThat(paper.framesPerClip()).isEqualTo(18);
