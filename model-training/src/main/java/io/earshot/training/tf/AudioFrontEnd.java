@@ -130,24 +130,24 @@ public final class AudioFrontEnd {
   /** From the STFT {@code [B*2, 1, F, 2K]} (rows alternate left, right; columns re then im). */
   private static Cross crossSpectrum(
       Ops fe, Operand<TFloat32> spectrum, Operand<TInt32> batch, int bins) {
-    Ops ipd = fe.withSubScope("cross_spectrum");
+    Ops cs = fe.withSubScope("cross_spectrum");
     // [B*2, 1, F, 2K] -> [B, 2, F, 2K]; a non-stereo input fails here at run time.
     Operand<TFloat32> pairs =
-        ipd.reshape(
+        cs.reshape(
             spectrum,
-            ipd.stack(List.of(batch, ipd.constant(2), ipd.constant(-1), ipd.constant(2 * bins))));
-    Operand<TFloat32> left = ipd.stridedSlice(pairs, Indices.all(), Indices.at(0));
-    Operand<TFloat32> right = ipd.stridedSlice(pairs, Indices.all(), Indices.at(1));
-    Operand<TFloat32> reL = ipd.stridedSlice(left, Indices.ellipsis(), Indices.sliceTo(bins));
-    Operand<TFloat32> imL = ipd.stridedSlice(left, Indices.ellipsis(), Indices.sliceFrom(bins));
-    Operand<TFloat32> reR = ipd.stridedSlice(right, Indices.ellipsis(), Indices.sliceTo(bins));
-    Operand<TFloat32> imR = ipd.stridedSlice(right, Indices.ellipsis(), Indices.sliceFrom(bins));
+            cs.stack(List.of(batch, cs.constant(2), cs.constant(-1), cs.constant(2 * bins))));
+    Operand<TFloat32> left = cs.stridedSlice(pairs, Indices.all(), Indices.at(0));
+    Operand<TFloat32> right = cs.stridedSlice(pairs, Indices.all(), Indices.at(1));
+    Operand<TFloat32> reL = cs.stridedSlice(left, Indices.ellipsis(), Indices.sliceTo(bins));
+    Operand<TFloat32> imL = cs.stridedSlice(left, Indices.ellipsis(), Indices.sliceFrom(bins));
+    Operand<TFloat32> reR = cs.stridedSlice(right, Indices.ellipsis(), Indices.sliceTo(bins));
+    Operand<TFloat32> imR = cs.stridedSlice(right, Indices.ellipsis(), Indices.sliceFrom(bins));
     // L conj(R) = (reL reR + imL imR) + i (imL reR - reL imR); |L||R| = sqrt(|L|² |R|²).
-    Operand<TFloat32> crossRe = ipd.math.add(ipd.math.mul(reL, reR), ipd.math.mul(imL, imR));
-    Operand<TFloat32> crossIm = ipd.math.sub(ipd.math.mul(imL, reR), ipd.math.mul(reL, imR));
-    Operand<TFloat32> powerL = ipd.math.add(ipd.math.square(reL), ipd.math.square(imL));
-    Operand<TFloat32> powerR = ipd.math.add(ipd.math.square(reR), ipd.math.square(imR));
-    return new Cross(crossRe, crossIm, ipd.math.sqrt(ipd.math.mul(powerL, powerR)));
+    Operand<TFloat32> crossRe = cs.math.add(cs.math.mul(reL, reR), cs.math.mul(imL, imR));
+    Operand<TFloat32> crossIm = cs.math.sub(cs.math.mul(imL, reR), cs.math.mul(reL, imR));
+    Operand<TFloat32> powerL = cs.math.add(cs.math.square(reL), cs.math.square(imL));
+    Operand<TFloat32> powerR = cs.math.add(cs.math.square(reR), cs.math.square(imR));
+    return new Cross(crossRe, crossIm, cs.math.sqrt(cs.math.mul(powerL, powerR)));
   }
 
   /** cos and sin of the interaural phase per mel band, {@code [B, F, M, 2]}. */
