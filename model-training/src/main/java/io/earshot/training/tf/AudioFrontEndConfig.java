@@ -77,22 +77,15 @@ public record AudioFrontEndConfig(
 
   /** The same front end with or without the interaural phase channels. */
   public AudioFrontEndConfig withInterauralPhase(boolean on) {
-    return new AudioFrontEndConfig(
-        sampleRate,
-        nFft,
-        hop,
-        melBins,
-        fMin,
-        fMax,
-        melScale,
-        areaNormalized,
-        logEpsilon,
-        on,
-        gccPhat);
+    return withStereoChannels(on, gccPhat);
   }
 
   /** The same front end with or without the GCC-PHAT channel. */
   public AudioFrontEndConfig withGccPhat(boolean on) {
+    return withStereoChannels(interauralPhase, on);
+  }
+
+  private AudioFrontEndConfig withStereoChannels(boolean phase, boolean gcc) {
     return new AudioFrontEndConfig(
         sampleRate,
         nFft,
@@ -103,8 +96,8 @@ public record AudioFrontEndConfig(
         melScale,
         areaNormalized,
         logEpsilon,
-        interauralPhase,
-        on);
+        phase,
+        gcc);
   }
 
   /**

@@ -7,14 +7,6 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.types.TFloat32;
 
 /** The GCC-PHAT channel of the in-graph front end: where its peak sits, and its symmetries. */
 class GccPhatTest {
@@ -53,8 +45,8 @@ class GccPhatTest {
       pcm[4][i][0] = now;
       pcm[4][i][1] = now;
     }
-    features = run(pcm, CONFIG, 5);
-    withoutGcc = run(pcm, CONFIG.withGccPhat(false), 4);
+    features = FrontEndRuns.features(pcm, CONFIG, 5);
+    withoutGcc = FrontEndRuns.features(pcm, CONFIG.withGccPhat(false), 4);
   }
 
   @Test
@@ -143,43 +135,5 @@ class GccPhatTest {
       }
     }
     return mean;
-  }
-
-  private static float[][][][] run(float[][][] pcm, AudioFrontEndConfig config, int channels) {
-    int batch = pcm.length;
-    float[] flat = new float[batch * SAMPLES * 2];
-    int i = 0;
-    for (float[][] example : pcm) {
-      for (float[] sample : example) {
-        for (float v : sample) {
-          flat[i++] = v;
-        }
-      }
-    }
-    try (Graph g = new Graph()) {
-      Ops tf = Ops.create(g);
-      Placeholder<TFloat32> input =
-          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, 2)));
-      Operand<TFloat32> out = AudioFrontEnd.features(tf, input, config);
-      try (Session session = new Session(g);
-          TFloat32 pcmTensor = Tensors.floats(Shape.of(batch, SAMPLES, 2), flat);
-          Result result = session.runner().feed(input, pcmTensor).fetch(out).run()) {
-        TFloat32 t = (TFloat32) result.get(0);
-        int frames = (int) t.shape().get(1);
-        assertThat(t.shape().asArray()).containsExactly(batch, frames, config.melBins(), channels);
-        float[] values = Tensors.toArray(t);
-        float[][][][] shaped = new float[batch][frames][config.melBins()][channels];
-        int j = 0;
-        for (int b = 0; b < batch; b++) {
-          for (int f = 0; f < frames; f++) {
-            for (int m = 0; m < config.melBins(); m++) {
-              System.arraycopy(values, j, shaped[b][f][m], 0, channels);
-              j += channels;
-            }
-          }
-        }
-        return shaped;
-      }
-    }
   }
 }
