@@ -9,6 +9,7 @@ import io.earshot.training.eval.ClassicalScorer;
 import io.earshot.training.eval.Evaluation;
 import io.earshot.training.eval.FlipScorer;
 import io.earshot.training.eval.SavedModelScorer;
+import io.earshot.training.eval.TrackingEvaluation;
 import io.earshot.training.scene.SceneGenerator;
 import io.earshot.training.scene.SceneSpec;
 import java.nio.file.Files;
@@ -144,8 +145,19 @@ final class EvaluateCommand implements Callable<Integer> {
               .withSplits(0, 0)
               .withSeed(seed);
       ClipDataset dataset = ClipDataset.open(videos, config);
+      // Tracking and track confidence ride on the evaluation's pass: each clip is decoded once.
+      SavedModelScorer network = scorers.get(0) instanceof SavedModelScorer n ? n : null;
+      TrackingEvaluation.Pass tracked =
+          new TrackingEvaluation.Pass(videos, network, trackerFit == null);
       List<Evaluation.Row> rows;
       try (ClipCsv csv = clipsOut == null ? null : new ClipCsv(clipsOut, scorers)) {
+        Evaluation.ClipListener listener =
+            csv == null
+                ? tracked
+                : (clip, decidable, slice, tellable, p) -> {
+                  csv.scored(clip, decidable, slice, tellable, p);
+                  tracked.scored(clip, decidable, slice, tellable, p);
+                };
         rows =
             Evaluation.run(
                 dataset,
@@ -153,7 +165,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 scorers,
                 16,
                 new io.earshot.training.eval.Decidability(videos, tolerance),
-                csv);
+                listener);
       }
       // Printed as it comes and kept for the readable file next to the JSON.
       StringBuilder report = new StringBuilder();
@@ -164,16 +176,10 @@ final class EvaluateCommand implements Callable<Integer> {
           };
       say.accept(Evaluation.table(rows));
       say.accept(Evaluation.sliceTable(rows));
-      io.earshot.training.eval.TrackingEvaluation.Result tracking =
-          scorers.get(0) instanceof SavedModelScorer network
-              ? io.earshot.training.eval.TrackingEvaluation.run(
-                  ClipDataset.open(videos, config),
-                  videos,
-                  network,
-                  trackerFit != null ? ClipDataset.open(trackerFit, config) : null,
-                  trackerFit)
-              : io.earshot.training.eval.TrackingEvaluation.run(
-                  ClipDataset.open(videos, config), videos);
+      TrackingEvaluation.Result tracking =
+          tracked.result(
+              network != null && trackerFit != null ? ClipDataset.open(trackerFit, config) : null,
+              trackerFit);
       if (tracking.clips() > 0) {
         say.accept(
             String.format(
@@ -196,11 +202,7 @@ final class EvaluateCommand implements Callable<Integer> {
                   tracking.learnedLambda()));
         }
       }
-      io.earshot.training.eval.TrackingEvaluation.ConfidenceCheck trust =
-          scorers.get(0) instanceof SavedModelScorer network && trackerFit == null
-              ? io.earshot.training.eval.TrackingEvaluation.checkConfidence(
-                  network, ClipDataset.open(videos, config), videos)
-              : null;
+      TrackingEvaluation.ConfidenceCheck trust = tracked.confidenceCheck();
       if (trust != null && trust.clips() > 0) {
         say.accept(
             String.format(

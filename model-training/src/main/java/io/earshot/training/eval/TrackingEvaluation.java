@@ -58,7 +58,65 @@ public final class TrackingEvaluation {
    */
   public static Result run(
       ClipDataset dataset, Path root, SavedModelScorer network, ClipDataset fit, Path fitRoot) {
-    Labelled test = labelled(dataset, root);
+    return result(labelled(dataset, root), network, fit, fitRoot);
+  }
+
+  /**
+   * Tracking and track confidence in the evaluation's own pass over the clips, so they are decoded
+   * once: hand it every evaluated clip (it is an {@link Evaluation.ClipListener}), then read {@link
+   * #result} and {@link #confidenceCheck}. It keeps the clips with one visible sounding object
+   * (~0.46 MB each at the cpu config) and scores the others' learned positions in batches as they
+   * come.
+   */
+  public static final class Pass implements Evaluation.ClipListener {
+    private final SingleSources single;
+    private final PositionCollector positions;
+    private final SavedModelScorer network;
+
+    /**
+     * @param root the evaluated videos, with their ground truth
+     * @param network the evaluated network, or null for the classical estimates alone
+     * @param checkConfidence also check the track confidence stored with the network (ignored when
+     *     it has none)
+     */
+    public Pass(Path root, SavedModelScorer network, boolean checkConfidence) {
+      Map<String, GroundTruth> truths = new HashMap<>();
+      this.network = network;
+      this.single = new SingleSources(root, truths);
+      this.positions =
+          checkConfidence && network != null && network.trackConfidence() != null
+              ? new PositionCollector(
+                  network, batch -> network.scoreAndLocate(batch).x(), root, truths)
+              : null;
+    }
+
+    @Override
+    public void scored(
+        Clip clip, Boolean decidable, ClipSlice slice, Boolean tellable, double[] probabilities) {
+      single.add(clip);
+      if (positions != null) {
+        positions.add(clip);
+      }
+    }
+
+    /**
+     * As {@link TrackingEvaluation#run(ClipDataset, Path, SavedModelScorer, ClipDataset, Path)}.
+     */
+    public Result result(ClipDataset fit, Path fitRoot) {
+      return TrackingEvaluation.result(single.labelled(), network, fit, fitRoot);
+    }
+
+    /**
+     * As {@link TrackingEvaluation#checkConfidence}; null when not asked for or the network has no
+     * calibrated tracker.
+     */
+    public ConfidenceCheck confidenceCheck() {
+      return positions == null ? null : check(network.trackConfidence(), positions.finish());
+    }
+  }
+
+  private static Result result(
+      Labelled test, SavedModelScorer network, ClipDataset fit, Path fitRoot) {
     double[] sums = new double[3];
     List<Clip> clips = test.clips();
     for (int i = 0; i < clips.size(); i++) {
@@ -155,23 +213,36 @@ public final class TrackingEvaluation {
   }
 
   static Labelled labelled(ClipDataset dataset, Path root) {
-    Map<String, GroundTruth> truths = new HashMap<>();
-    List<Clip> clips = new ArrayList<>();
-    List<Double> xs = new ArrayList<>();
-    dataset.forEach(
-        Split.TEST,
-        0,
-        clip -> {
-          GroundTruth truth = groundTruth(truths, root, clip);
-          Double x = truth == null ? null : singleSourceX(truth, clip);
-          if (x == null) {
-            return;
-          }
-          clips.add(asRecorded(clip));
-          xs.add(clip.mirrored() ? 1 - x : x);
-        },
-        v -> {});
-    return new Labelled(clips, xs.stream().mapToDouble(Double::doubleValue).toArray());
+    SingleSources single = new SingleSources(root, new HashMap<>());
+    dataset.forEach(Split.TEST, 0, single::add, v -> {});
+    return single.labelled();
+  }
+
+  /** Keeps the clips with one visible sounding object, as recorded, and that object's x. */
+  private static final class SingleSources {
+    private final Path root;
+    private final Map<String, GroundTruth> truths;
+    private final List<Clip> clips = new ArrayList<>();
+    private final List<Double> xs = new ArrayList<>();
+
+    SingleSources(Path root, Map<String, GroundTruth> truths) {
+      this.root = root;
+      this.truths = truths;
+    }
+
+    void add(Clip clip) {
+      GroundTruth truth = groundTruth(truths, root, clip);
+      Double x = truth == null ? null : singleSourceX(truth, clip);
+      if (x == null) {
+        return;
+      }
+      clips.add(asRecorded(clip));
+      xs.add(clip.mirrored() ? 1 - x : x);
+    }
+
+    Labelled labelled() {
+      return new Labelled(clips, xs.stream().mapToDouble(Double::doubleValue).toArray());
+    }
   }
 
   /** The mean x of the one visible sounding object of the clip, or null if not exactly one. */
@@ -257,7 +328,11 @@ public final class TrackingEvaluation {
     if (confidence == null) {
       return null;
     }
-    Positions p = positions(network, batch -> network.scoreAndLocate(batch).x(), dataset, root);
+    return check(
+        confidence, positions(network, batch -> network.scoreAndLocate(batch).x(), dataset, root));
+  }
+
+  private static ConfidenceCheck check(TrackConfidence confidence, Positions p) {
     int n = p.right().length;
     if (n == 0) {
       return new ConfidenceCheck(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
@@ -292,61 +367,84 @@ public final class TrackingEvaluation {
       java.util.function.Function<List<Clip>, double[]> locate,
       ClipDataset dataset,
       Path root) {
-    Map<String, GroundTruth> truths = new HashMap<>();
-    List<double[]> features = new ArrayList<>();
-    List<Boolean> right = new ArrayList<>();
-    List<Double> lateral = new ArrayList<>();
-    List<Clip> batch = new ArrayList<>();
-    List<List<Double>> batchTruth = new ArrayList<>();
-    ClipSpec spec = network.clipSpec();
-    ClassicalFlipDetector classical = new ClassicalFlipDetector(spec.sampleRate(), spec.fps());
-    Runnable flush =
-        () -> {
-          double[] learned = locate.apply(batch);
-          for (int i = 0; i < batch.size(); i++) {
-            Clip c = batch.get(i);
-            ClassicalFlipDetector.Result r =
-                classical.score(
-                    c.rgb(), c.spec().frames(), c.spec().height(), c.spec().width(), c.audio());
-            double x = learned[i];
-            features.add(TrackConfidence.features(x, r.audioPosition(), r.visualPosition()));
-            right.add(
-                batchTruth.get(i).stream()
-                    .anyMatch(t -> Math.abs(x - t) <= TrackConfidence.TOLERANCE));
-            lateral.add(Math.abs(r.audioPosition() - 0.5) * 2);
-          }
-          batch.clear();
-          batchTruth.clear();
-        };
-    dataset.forEach(
-        Split.TEST,
-        0,
-        clip -> {
-          GroundTruth truth = groundTruth(truths, root, clip);
-          if (truth == null) {
-            return;
-          }
-          List<Double> xs = new ArrayList<>();
-          for (double[] source : mainSources(truth, clip)) {
-            if (source[1] == 1) {
-              xs.add(clip.mirrored() ? 1 - source[0] : source[0]);
-            }
-          }
-          batch.add(asRecorded(clip));
-          batchTruth.add(xs);
-          if (batch.size() == 32) {
-            flush.run();
-          }
-        },
-        v -> {});
-    if (!batch.isEmpty()) {
-      flush.run();
+    PositionCollector collector = new PositionCollector(network, locate, root, new HashMap<>());
+    dataset.forEach(Split.TEST, 0, collector::add, v -> {});
+    return collector.finish();
+  }
+
+  /**
+   * Collects {@link Positions} clip by clip (clips without ground truth are left out), locating
+   * them in batches of 32.
+   */
+  private static final class PositionCollector {
+    private final java.util.function.Function<List<Clip>, double[]> locate;
+    private final Path root;
+    private final Map<String, GroundTruth> truths;
+    private final ClassicalFlipDetector classical;
+    private final List<double[]> features = new ArrayList<>();
+    private final List<Boolean> right = new ArrayList<>();
+    private final List<Double> lateral = new ArrayList<>();
+    private final List<Clip> batch = new ArrayList<>();
+    private final List<List<Double>> batchTruth = new ArrayList<>();
+
+    PositionCollector(
+        SavedModelScorer network,
+        java.util.function.Function<List<Clip>, double[]> locate,
+        Path root,
+        Map<String, GroundTruth> truths) {
+      this.locate = locate;
+      this.root = root;
+      this.truths = truths;
+      ClipSpec spec = network.clipSpec();
+      this.classical = new ClassicalFlipDetector(spec.sampleRate(), spec.fps());
     }
-    boolean[] r = new boolean[right.size()];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = right.get(i);
+
+    void add(Clip clip) {
+      GroundTruth truth = groundTruth(truths, root, clip);
+      if (truth == null) {
+        return;
+      }
+      List<Double> xs = new ArrayList<>();
+      for (double[] source : mainSources(truth, clip)) {
+        if (source[1] == 1) {
+          xs.add(clip.mirrored() ? 1 - source[0] : source[0]);
+        }
+      }
+      batch.add(asRecorded(clip));
+      batchTruth.add(xs);
+      if (batch.size() == 32) {
+        flush();
+      }
     }
-    return new Positions(features, r, lateral.stream().mapToDouble(Double::doubleValue).toArray());
+
+    private void flush() {
+      double[] learned = locate.apply(batch);
+      for (int i = 0; i < batch.size(); i++) {
+        Clip c = batch.get(i);
+        ClassicalFlipDetector.Result r =
+            classical.score(
+                c.rgb(), c.spec().frames(), c.spec().height(), c.spec().width(), c.audio());
+        double x = learned[i];
+        features.add(TrackConfidence.features(x, r.audioPosition(), r.visualPosition()));
+        right.add(
+            batchTruth.get(i).stream().anyMatch(t -> Math.abs(x - t) <= TrackConfidence.TOLERANCE));
+        lateral.add(Math.abs(r.audioPosition() - 0.5) * 2);
+      }
+      batch.clear();
+      batchTruth.clear();
+    }
+
+    Positions finish() {
+      if (!batch.isEmpty()) {
+        flush();
+      }
+      boolean[] r = new boolean[right.size()];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = right.get(i);
+      }
+      return new Positions(
+          features, r, lateral.stream().mapToDouble(Double::doubleValue).toArray());
+    }
   }
 
   /** The ground truth of a clip's video (video.json next to video.mp4), or null when none. */

@@ -119,6 +119,29 @@ class TrainingRunTest {
             .isCloseTo(plain[i], org.assertj.core.data.Offset.offset(1e-6));
         assertThat(located.x()[i]).isBetween(0.0, 1.0);
       }
+      // evaluate's one pass (tracking fed by the evaluation's clips) equals the separate passes.
+      io.earshot.training.eval.TrackingEvaluation.Pass pass =
+          new io.earshot.training.eval.TrackingEvaluation.Pass(videos, scorer, true);
+      io.earshot.training.eval.Evaluation.run(
+          ClipDataset.open(videos, all(net)),
+          List.of(io.earshot.training.data.Split.TEST),
+          List.of(scorer),
+          16,
+          null,
+          pass);
+      io.earshot.training.eval.TrackingEvaluation.ConfidenceCheck check = pass.confidenceCheck();
+      assertThat(check.clips()).isEqualTo(clips.size());
+      assertThat(check)
+          .isEqualTo(
+              io.earshot.training.eval.TrackingEvaluation.checkConfidence(
+                  scorer, ClipDataset.open(videos, all(net)), videos));
+      io.earshot.training.eval.TrackingEvaluation.Result tracked = pass.result(null, null);
+      assertThat(tracked.clips()).isPositive();
+      assertThat(tracked.learned()).isBetween(0.0, 100.0);
+      assertThat(tracked)
+          .isEqualTo(
+              io.earshot.training.eval.TrackingEvaluation.run(
+                  ClipDataset.open(videos, all(net)), videos, scorer, null, null));
     }
     // A tampered tracker is caught by the digest check.
     Files.writeString(
