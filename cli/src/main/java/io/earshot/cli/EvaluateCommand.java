@@ -1,14 +1,20 @@
 package io.earshot.cli;
 
+import io.earshot.training.data.Clip;
 import io.earshot.training.data.ClipDataset;
 import io.earshot.training.data.ClipSpec;
 import io.earshot.training.data.DatasetConfig;
 import io.earshot.training.data.Split;
 import io.earshot.training.eval.ChanceScorer;
 import io.earshot.training.eval.ClassicalScorer;
+import io.earshot.training.eval.ClipSlice;
+import io.earshot.training.eval.Decidability;
 import io.earshot.training.eval.Evaluation;
 import io.earshot.training.eval.FlipScorer;
+import io.earshot.training.eval.LinearTracker;
 import io.earshot.training.eval.SavedModelScorer;
+import io.earshot.training.eval.SymmetricScorer;
+import io.earshot.training.eval.TrackConfidence;
 import io.earshot.training.eval.TrackingEvaluation;
 import io.earshot.training.scene.SceneGenerator;
 import io.earshot.training.scene.SceneSpec;
@@ -131,7 +137,7 @@ final class EvaluateCommand implements Callable<Integer> {
       if (!(main instanceof ClassicalScorer)) {
         scorers.add(main);
         if (views > 1) {
-          scorers.add(new io.earshot.training.eval.SymmetricScorer(Scorers.open(model), views));
+          scorers.add(new SymmetricScorer(Scorers.open(model), views));
         }
       } else {
         main.close();
@@ -164,7 +170,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 List.of(Split.TEST),
                 scorers,
                 16,
-                new io.earshot.training.eval.Decidability(videos, tolerance),
+                new Decidability(videos, tolerance),
                 listener);
       }
       // Printed as it comes and kept for the readable file next to the JSON.
@@ -190,7 +196,7 @@ final class EvaluateCommand implements Callable<Integer> {
           say.accept(
               String.format(
                   "learned: %.1f %% of frame width, the model's own tracker (%s, as the job uses it)%n",
-                  tracking.learned(), io.earshot.training.eval.LinearTracker.FILE_NAME));
+                  tracking.learned(), LinearTracker.FILE_NAME));
         } else if (!Double.isNaN(tracking.learned())) {
           say.accept(
               String.format(
@@ -211,7 +217,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     + " interaural lateralness as the confidence: %.3f, %.3f%n",
                 trust.clips(),
                 100 * trust.right(),
-                100 * io.earshot.training.eval.TrackConfidence.TOLERANCE,
+                100 * TrackConfidence.TOLERANCE,
                 trust.brier(),
                 trust.rocAuc(),
                 trust.lateralBrier(),
@@ -278,11 +284,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public void scored(
-        io.earshot.training.data.Clip clip,
-        Boolean decidable,
-        io.earshot.training.eval.ClipSlice slice,
-        Boolean tellable,
-        double[] p) {
+        Clip clip, Boolean decidable, ClipSlice slice, Boolean tellable, double[] p) {
       StringBuilder row =
           new StringBuilder(quote(clip.videoId()))
               .append(',')
