@@ -72,6 +72,7 @@ final class TrainCommand implements Callable<Integer> {
           "--resume",
           "--init-from",
           "--freeze-inherited",
+          "--average-from",
           "--learning-rate");
 
   @Spec CommandSpec spec;
@@ -143,6 +144,17 @@ final class TrainCommand implements Callable<Integer> {
   boolean freezeInherited;
 
   @Option(
+      names = "--average-from",
+      paramLabel = "EPOCH",
+      description =
+          "Stochastic weight averaging: keep the learning rate at its peak after the warm-up,"
+              + " sample the weights 4 times per epoch from this epoch (1-based) on, and export"
+              + " their mean with batch-norm statistics recomputed for it (if it beats the"
+              + " --init-from model on validation). 0: the usual cosine schedule and best epoch.",
+      defaultValue = "0")
+  int averageFrom;
+
+  @Option(
       names = "--learning-rate",
       description =
           "Peak learning rate of the warm-up and cosine schedule (default: the config's; lower it"
@@ -189,7 +201,8 @@ final class TrainCommand implements Callable<Integer> {
                 resume,
                 learningRate != null ? learningRate : net.learningRate(),
                 initFrom,
-                freezeInherited),
+                freezeInherited,
+                averageFrom),
             dataset,
             description);
     if (source.generate != null) {

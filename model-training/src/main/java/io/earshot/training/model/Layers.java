@@ -36,6 +36,7 @@ final class Layers {
   private final List<Variable<TFloat32>> kernels = new ArrayList<>();
   private final List<Variable<TFloat32>> statistics = new ArrayList<>();
   private final List<Op> statisticUpdates = new ArrayList<>();
+  private final List<BatchStatistics> batchStatistics = new ArrayList<>();
   private int initializers;
 
   /**
@@ -145,6 +146,8 @@ final class Layers {
             FusedBatchNorm.epsilon(BATCH_NORM_EPSILON),
             FusedBatchNorm.isTraining(training));
     if (training) {
+      batchStatistics.add(
+          new BatchStatistics(movingMean, movingVariance, bn.batchMean(), bn.batchVariance()));
       // moving = moving - (1 - momentum) * (moving - batch): the usual exponential average.
       // batchVariance is already Bessel-corrected by the op.
       Operand<TFloat32> rate = ops.constant(1f - batchNormMomentum);
@@ -233,6 +236,11 @@ final class Layers {
   /** Assign ops of the training branch that update the moving statistics. */
   List<Op> statisticUpdates() {
     return List.copyOf(statisticUpdates);
+  }
+
+  /** Each training-branch batch norm's batch statistics beside the moving ones they feed. */
+  List<BatchStatistics> batchStatistics() {
+    return List.copyOf(batchStatistics);
   }
 
   /**

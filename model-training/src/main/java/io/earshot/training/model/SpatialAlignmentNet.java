@@ -96,7 +96,10 @@ public final class SpatialAlignmentNet {
     kernels = layers.kernels();
     statistics = layers.statistics();
     statisticUpdates = layers.statisticUpdates();
+    batchStatistics = layers.batchStatistics();
   }
+
+  private final List<BatchStatistics> batchStatistics;
 
   private final java.util.Map<String, Long> layerFlops;
 
@@ -385,6 +388,15 @@ public final class SpatialAlignmentNet {
   /** Assign ops to run with every training step so that the moving statistics follow the data. */
   public List<Op> statisticUpdates() {
     return statisticUpdates;
+  }
+
+  /**
+   * The training branch's batch norms: the mean and variance of the batch each one normalised with
+   * (fetching them runs the training branch up to that layer), beside the moving statistics the
+   * inference branch uses.
+   */
+  public List<BatchStatistics> batchStatistics() {
+    return batchStatistics;
   }
 
   /** Number of trainable scalars. */

@@ -378,6 +378,119 @@ public final class TfTrainer implements AutoCloseable {
     return widened;
   }
 
+  /** The current values of {@code variables} (of this trainer's graph), in order, flattened. */
+  public float[][] values(List<Variable<TFloat32>> variables) {
+    Session.Runner runner = session.runner();
+    variables.forEach(runner::fetch);
+    try (Result result = runner.run()) {
+      float[][] values = new float[variables.size()][];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = Tensors.toFloatArray(result.get(i));
+      }
+      return values;
+    }
+  }
+
+  /**
+   * Sets {@code variables} (of this trainer's graph) to {@code values}, flattened as {@link
+   * #values} gives them. The assign ops are built once per variable and reused.
+   *
+   * @throws IllegalArgumentException if a value's length is not its variable's size
+   */
+  public void assign(List<Variable<TFloat32>> variables, float[][] values) {
+    if (values.length != variables.size()) {
+      throw new IllegalArgumentException(
+          values.length + " values for " + variables.size() + " variables");
+    }
+    Session.Runner runner = session.runner();
+    List<TFloat32> tensors = new ArrayList<>();
+    try {
+      for (int i = 0; i < values.length; i++) {
+        Variable<TFloat32> variable = variables.get(i);
+        if (values[i].length != variable.shape().size()) {
+          throw new IllegalArgumentException(
+              variable.op().name()
+                  + " holds "
+                  + variable.shape().size()
+                  + " values, not "
+                  + values[i].length);
+        }
+        Assigner assigner =
+            assigners.computeIfAbsent(variable.op().name(), n -> assigner(variable));
+        TFloat32 value = Tensors.floats(variable.shape(), values[i]);
+        tensors.add(value);
+        runner.feed(assigner.feed(), value).addTarget(assigner.assign());
+      }
+      runner.run();
+    } finally {
+      tensors.forEach(TFloat32::close);
+    }
+  }
+
+  private record Assigner(Placeholder<TFloat32> feed, Op assign) {}
+
+  private final java.util.Map<String, Assigner> assigners = new java.util.HashMap<>();
+
+  private Assigner assigner(Variable<TFloat32> variable) {
+    Ops tf = Ops.create(graph).withSubScope("set");
+    Placeholder<TFloat32> feed =
+        tf.placeholder(TFloat32.class, Placeholder.shape(variable.shape()));
+    return new Assigner(feed, tf.assign(variable, feed));
+  }
+
+  /**
+   * "Precise" batch-norm statistics: sets every moving mean and variance to the average, over
+   * {@code batches}, of the batch statistics the training branch computes with the current weights,
+   * instead of the exponential average of the last few dozen steps that training leaves. Needed
+   * after weights are changed other than by a step (an average of weights), and less noisy in any
+   * case. The weights are not changed.
+   *
+   * @return the number of batches averaged
+   * @throws IllegalArgumentException if {@code batches} is empty
+   */
+  public int preciseStatistics(Iterable<ClipBatch> batches) {
+    List<BatchStatistics> norms = net.batchStatistics();
+    double[][] sums = new double[2 * norms.size()][];
+    int count = 0;
+    for (ClipBatch batch : batches) {
+      try (TUint8 frames = batch.framesTensor(config);
+          TFloat32 audio = batch.audioTensor(config)) {
+        Session.Runner runner =
+            session.runner().feed(net.frames(), frames).feed(net.audio(), audio);
+        norms.forEach(n -> runner.fetch(n.batchMean()).fetch(n.batchVariance()));
+        try (Result result = runner.run()) {
+          for (int i = 0; i < sums.length; i++) {
+            float[] v = Tensors.toFloatArray(result.get(i));
+            if (sums[i] == null) {
+              sums[i] = new double[v.length];
+            }
+            for (int k = 0; k < v.length; k++) {
+              sums[i][k] += v[k];
+            }
+          }
+        }
+      }
+      count++;
+    }
+    if (count == 0) {
+      throw new IllegalArgumentException("no batches to compute batch-norm statistics from");
+    }
+    List<Variable<TFloat32>> moving = new ArrayList<>();
+    float[][] values = new float[sums.length][];
+    for (int i = 0; i < norms.size(); i++) {
+      moving.add(norms.get(i).movingMean());
+      moving.add(norms.get(i).movingVariance());
+    }
+    for (int i = 0; i < sums.length; i++) {
+      values[i] = new float[sums[i].length];
+      for (int k = 0; k < values[i].length; k++) {
+        values[i][k] = (float) (sums[i][k] / count);
+      }
+    }
+    assign(moving, values);
+    return count;
+  }
+
   /** The network inside this trainer's graph. */
   public SpatialAlignmentNet net() {
     return net;

@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param initFrom version of the model the run started from, {@code ""} for fresh weights
  * @param frozen config of the layers the run kept frozen ({@code --freeze-inherited}), {@code ""}
  *     when it trained them all
+ * @param averageFrom the first epoch whose weights the run averages ({@code --average-from}), 0
+ *     when it does not average; null when unknown (runs from before averaging existed)
  */
 public record RunIdentity(
     String config,
@@ -41,7 +43,22 @@ public record RunIdentity(
     Double learningRate,
     Integer epochs,
     String initFrom,
-    String frozen) {
+    String frozen,
+    Integer averageFrom) {
+
+  /** A run that does not average its weights. */
+  public RunIdentity(
+      String config,
+      String data,
+      Double hopSeconds,
+      Long seed,
+      Integer batch,
+      Double learningRate,
+      Integer epochs,
+      String initFrom,
+      String frozen) {
+    this(config, data, hopSeconds, seed, batch, learningRate, epochs, initFrom, frozen, 0);
+  }
 
   /** A run that trains every layer. */
   public RunIdentity(
@@ -74,20 +91,30 @@ public record RunIdentity(
         t.get("learningRate") instanceof Number n ? n.doubleValue() : null,
         t.get("epochs") instanceof Number n ? n.intValue() : null,
         t.get("initFrom") instanceof String s ? s : "",
-        t.get("frozen") instanceof String s ? s : "");
+        t.get("frozen") instanceof String s ? s : "",
+        t.get("averageFrom") instanceof Number n ? n.intValue() : 0);
   }
 
   /** This identity with another data description. */
   public RunIdentity withData(String description) {
     return new RunIdentity(
-        config, description, hopSeconds, seed, batch, learningRate, epochs, initFrom, frozen);
+        config,
+        description,
+        hopSeconds,
+        seed,
+        batch,
+        learningRate,
+        epochs,
+        initFrom,
+        frozen,
+        averageFrom);
   }
 
   /** This identity without the fields a resumed run may change or leave unsaid. */
   public RunIdentity forResume() {
     String start = initFrom == null || initFrom.isEmpty() ? null : initFrom;
     return new RunIdentity(
-        config, data, hopSeconds, seed, batch, learningRate, null, start, frozen);
+        config, data, hopSeconds, seed, batch, learningRate, null, start, frozen, averageFrom);
   }
 
   /**
@@ -113,6 +140,7 @@ public record RunIdentity(
         "frozen layers",
         theirs.frozen == null ? null : describeFrozen(theirs.frozen),
         frozen == null ? null : describeFrozen(frozen));
+    compare(out, "weights averaged from epoch", theirs.averageFrom, averageFrom);
     return out;
   }
 

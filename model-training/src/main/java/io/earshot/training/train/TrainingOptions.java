@@ -17,6 +17,11 @@ import java.nio.file.Path;
  * @param initFrom a model of the same config to start from (fine-tuning), or null for fresh weights
  * @param freezeInherited train only the layers {@code initFrom}'s network lacks (e.g. a per-cell
  *     head added to a trained model); the others keep their values
+ * @param averageFrom 0 for the usual schedule (warm-up, cosine decay) and the best epoch's weights;
+ *     or the first epoch (1-based) whose weights are averaged (stochastic weight averaging): the
+ *     rate stays at its peak after the warm-up, the weights are sampled {@value
+ *     #AVERAGE_SAMPLES_PER_EPOCH} times per epoch from that epoch on, and the model is their mean
+ *     with batch-norm statistics recomputed for it
  */
 public record TrainingOptions(
     NetConfig config,
@@ -28,7 +33,11 @@ public record TrainingOptions(
     boolean resume,
     float learningRate,
     Path initFrom,
-    boolean freezeInherited) {
+    boolean freezeInherited,
+    int averageFrom) {
+
+  /** Weight samples per epoch of a run that averages weights. */
+  public static final int AVERAGE_SAMPLES_PER_EPOCH = 4;
 
   public TrainingOptions {
     if (epochs < 1) {
@@ -44,6 +53,44 @@ public record TrainingOptions(
       throw new IllegalArgumentException(
           "--freeze-inherited needs --init-from: the model whose layers stay as they are");
     }
+    if (averageFrom < 0 || averageFrom > epochs) {
+      throw new IllegalArgumentException(
+          "--average-from must be an epoch from 1 to --epochs ("
+              + epochs
+              + "), or 0 for no averaging; got "
+              + averageFrom);
+    }
+  }
+
+  /** A run without weight averaging. */
+  public TrainingOptions(
+      NetConfig config,
+      Path out,
+      int epochs,
+      int batchSize,
+      long seed,
+      int warmupSteps,
+      boolean resume,
+      float learningRate,
+      Path initFrom,
+      boolean freezeInherited) {
+    this(
+        config,
+        out,
+        epochs,
+        batchSize,
+        seed,
+        warmupSteps,
+        resume,
+        learningRate,
+        initFrom,
+        freezeInherited,
+        0);
+  }
+
+  /** True if the run averages its weights from epoch {@link #averageFrom} on. */
+  public boolean averages() {
+    return averageFrom > 0;
   }
 
   /** A run that trains every layer. */

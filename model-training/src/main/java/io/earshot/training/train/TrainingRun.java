@@ -35,6 +35,8 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
 
 /**
  * Trains the spatial alignment network on a {@link ClipDataset}: graph-mode SGD with momentum,
@@ -111,7 +113,8 @@ public final class TrainingRun {
         (double) options.learningRate(),
         options.epochs(),
         initFrom == null ? "" : initFrom.metadata().version(),
-        options.freezeInherited() ? initFrom.metadata().config() : "");
+        options.freezeInherited() ? initFrom.metadata().config() : "",
+        options.averageFrom());
   }
 
   /**
@@ -228,6 +231,19 @@ public final class TrainingRun {
       int frameBytes = train.frameBytes();
       int audioFloats = train.audioSamples();
       ClipCache.Reader reader = train.reader();
+      List<Variable<TFloat32>> weights = trainer.net().trainable();
+      Path averageFile = checkpoints.resolve(AVERAGE_FILE);
+      WeightAverage average = null;
+      if (options.averages()) {
+        float[][] current = trainer.values(weights);
+        average =
+            resuming && Files.exists(averageFile)
+                ? WeightAverage.load(averageFile, current)
+                : WeightAverage.of(current);
+      }
+      if (!resuming) {
+        Files.deleteIfExists(averageFile);
+      }
       for (int epoch = startEpoch; epoch < options.epochs(); epoch++) {
         long t0 = System.nanoTime();
         Random random = new Random(options.seed() * 1_000_003L + epoch);
@@ -256,7 +272,9 @@ public final class TrainingRun {
             }
             int step = epoch * stepsPerEpoch + s;
             float lr =
-                learningRate(options.learningRate(), step, totalSteps, options.warmupSteps());
+                options.averages()
+                    ? averagingRate(options.learningRate(), step, options.warmupSteps())
+                    : learningRate(options.learningRate(), step, totalSteps, options.warmupSteps());
             float loss = trainer.step(new ClipBatch(b, f, a, labels), lr);
             if (!Float.isFinite(loss)) {
               throw new IllegalStateException(
@@ -268,6 +286,11 @@ public final class TrainingRun {
             }
             lossSum += loss;
             losses.add(new double[] {step, loss});
+            if (average != null
+                && epoch + 1 >= options.averageFrom()
+                && sampleStep(s, stepsPerEpoch)) {
+              average.add(trainer.values(weights));
+            }
             bar.step();
             bar.setExtraMessage(
                 String.format(
@@ -292,7 +315,11 @@ public final class TrainingRun {
                 (System.nanoTime() - t0) / 1e9);
         history.add(e);
         trainer.saveCheckpoint(checkpoints.resolve("last"));
-        if (val[0] > bestAcc) {
+        if (average != null && average.count() > 0) {
+          average.save(averageFile);
+        }
+        // A run that averages exports the average, not one of the epochs it averages over.
+        if (average == null && val[0] > bestAcc) {
           bestAcc = val[0];
           bestAuc = val[1];
           bestEpoch = epoch + 1;
@@ -309,13 +336,41 @@ public final class TrainingRun {
             e.seconds());
         chart(history, losses, out.resolve("training-curve.png"));
       }
-      if (Files.exists(checkpoints.resolve("best.index"))) {
+      if (average != null) {
+        averaged = average(trainer, weights, average, train, validation, out);
+        boolean keepStart = startAcc != null && !(averaged.valAccuracy() > startAcc);
+        Path averagedDir = out.resolve(AVERAGED_MODEL_DIR);
+        deleteRecursively(averagedDir);
+        if (keepStart) {
+          // The starting model goes to model/; the average is kept beside it to evaluate.
+          trainer.export(averagedDir);
+          writeMetadata(
+              averagedDir,
+              config,
+              initFrom,
+              averaged.valAccuracy(),
+              averaged.valAuc(),
+              train.size(),
+              validation.size(),
+              startAcc,
+              options.epochs());
+          System.err.printf(
+              "the averaged weights did not beat the starting model's validation accuracy"
+                  + " (%.1f%%): %s keeps the starting weights, %s holds the averaged ones%n",
+              100 * startAcc, out.resolve("model"), averagedDir);
+          trainer.restoreCheckpoint(best);
+        } else {
+          bestAcc = averaged.valAccuracy();
+          bestAuc = averaged.valAuc();
+          bestEpoch = options.epochs();
+        }
+      } else if (Files.exists(checkpoints.resolve("best.index"))) {
         trainer.restoreCheckpoint(best);
       }
       Path modelDir = out.resolve("model");
       deleteRecursively(modelDir);
       trainer.export(modelDir);
-      if (bestEpoch == 0) {
+      if (bestEpoch == 0 && averaged == null) {
         System.err.printf(
             "no epoch beat the starting model's validation accuracy (%.1f%%): the exported model"
                 + " keeps its weights%n",
@@ -337,6 +392,71 @@ public final class TrainingRun {
 
   /** The starting model's validation accuracy and AUC, in a run directory (--init-from runs). */
   static final String START_FILE = "start.json";
+
+  /** The running weight average of a run that averages, beside its checkpoints. */
+  static final String AVERAGE_FILE = "average.bin";
+
+  /** What the averaged weights scored, in the run directory of a run that averages. */
+  static final String AVERAGED_FILE = "averaged.json";
+
+  /**
+   * Where a run that averages exports the averaged weights when they did not beat the starting
+   * model on validation (and the starting weights go to model/), so they can still be evaluated.
+   */
+  static final String AVERAGED_MODEL_DIR = "averaged-model";
+
+  /** Training batches whose statistics the averaged weights' batch norms are set from. */
+  static final int STATISTIC_BATCHES = 200;
+
+  /** The weights a run averaged, and what they scored. */
+  record Averaged(
+      int fromEpoch, int samples, int statisticBatches, double valAccuracy, double valAuc) {}
+
+  private Averaged averaged;
+
+  /**
+   * Sets the trainer's weights to {@code average}'s mean, its batch-norm statistics to those of up
+   * to {@value #STATISTIC_BATCHES} training batches (drawn, swapped and mirrored as training does)
+   * under those weights, validates it, and records the result in {@value #AVERAGED_FILE}.
+   */
+  private Averaged average(
+      TfTrainer trainer,
+      List<Variable<TFloat32>> weights,
+      WeightAverage average,
+      ClipCache train,
+      ClipCache validation,
+      Path out)
+      throws IOException {
+    trainer.assign(weights, average.mean());
+    ClipCache.Reader reader = train.reader();
+    int trainClips = train.size();
+    int b = options.batchSize();
+    int batches = Math.min(STATISTIC_BATCHES, trainClips / b);
+    Random random = new Random(options.seed() * 1_000_003L - 1);
+    int[] order = shuffled(trainClips, random);
+    int frameBytes = train.frameBytes();
+    int audioFloats = train.audioSamples();
+    List<ClipBatch> sample = new ArrayList<>();
+    for (int s = 0; s < batches; s++) {
+      byte[] f = new byte[b * frameBytes];
+      float[] a = new float[b * audioFloats];
+      for (int i = 0; i < b; i++) {
+        boolean mirror = random.nextBoolean();
+        reader.read(order[s * b + i]).copyFrames(f, i * frameBytes, mirror);
+        reader.copyAudio(a, i * audioFloats, random.nextBoolean() ^ mirror);
+      }
+      sample.add(new ClipBatch(b, f, a, null));
+    }
+    trainer.preciseStatistics(sample);
+    double[] val = validate(trainer, validation);
+    Averaged result = new Averaged(options.averageFrom(), average.count(), batches, val[0], val[1]);
+    JSON.writeValue(out.resolve(AVERAGED_FILE).toFile(), result);
+    System.err.printf(
+        "weights averaged over %d samples from epoch %d on, batch-norm statistics from %d"
+            + " batches: validation accuracy %.1f%% (AUC %.3f) on %d clips%n",
+        result.samples(), result.fromEpoch(), batches, 100 * val[0], val[1], validation.size());
+    return result;
+  }
 
   /** Metadata key: the config whose layers a run kept frozen, absent when it trained them all. */
   static final String FROZEN = "frozen";
@@ -454,6 +574,22 @@ public final class TrainingRun {
     }
   }
 
+  /** The rate of a run that averages weights: linear warm-up, then constant at {@code base}. */
+  static float averagingRate(float base, int step, int warmup) {
+    return step < warmup ? base * (step + 1) / warmup : base;
+  }
+
+  /**
+   * True after the steps at which a run that averages samples its weights: {@value
+   * TrainingOptions#AVERAGE_SAMPLES_PER_EPOCH} evenly spaced steps of each epoch, the last one
+   * among them (all steps of a shorter epoch).
+   */
+  static boolean sampleStep(int step, int stepsPerEpoch) {
+    int k = TrainingOptions.AVERAGE_SAMPLES_PER_EPOCH;
+    return (long) (step + 1) * k / stepsPerEpoch > (long) step * k / stepsPerEpoch
+        || stepsPerEpoch < k;
+  }
+
   static float learningRate(float base, int step, int total, int warmup) {
     if (step < warmup) {
       return base * (step + 1) / warmup;
@@ -534,6 +670,13 @@ public final class TrainingRun {
     // The epoch whose weights were exported: 0 for the starting model's, the last one when
     // there were no validation clips to choose by.
     training.put("exportedEpoch", bestEpoch >= 0 ? bestEpoch : options.epochs());
+    if (averaged != null) {
+      training.put("averageFrom", averaged.fromEpoch());
+      training.put("averagedSamples", averaged.samples());
+      training.put("averagedValidationAccuracy", averaged.valAccuracy());
+      // Whether model/ holds the average (or the starting weights, which it did not beat).
+      training.put("averagedExported", bestEpoch == options.epochs() || startAcc == null);
+    }
     training.put("weightDecay", config.weightDecay());
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("validation_accuracy", acc);

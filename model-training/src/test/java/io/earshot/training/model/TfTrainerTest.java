@@ -52,6 +52,81 @@ class TfTrainerTest {
   }
 
   @Test
+  void shouldSetBatchNormStatisticsToTheMeanOverBatchesAndLeaveTheWeights() {
+    // Given a trainer a few steps in, so its moving statistics are those of its last batches
+    NetConfig config = NetConfig.tiny();
+    ToyClipSupplier data = new ToyClipSupplier(config, 7);
+    ClipBatch a = data.next(8);
+    ClipBatch b = data.next(8);
+    try (TfTrainer trainer = TfTrainer.create(config)) {
+      for (int i = 0; i < 5; i++) {
+        trainer.step(data.next(8), config.learningRate());
+      }
+      var statistics = trainer.net().statistics();
+      float[][] weights = trainer.values(trainer.net().trainable());
+      float[][] trained = trainer.values(statistics);
+
+      // When the statistics are computed from batch a, from b, then from both
+      assertThat(trainer.preciseStatistics(List.of(a))).isEqualTo(1);
+      float[][] onA = trainer.values(statistics);
+      float[] predictedOnA = trainer.predict(a);
+      trainer.preciseStatistics(List.of(b));
+      float[][] onB = trainer.values(statistics);
+      assertThat(trainer.preciseStatistics(List.of(a, b))).isEqualTo(2);
+      float[][] onBoth = trainer.values(statistics);
+
+      // Then each moving mean and variance is the mean of the two batches' own
+      assertThat(statistics).hasSizeGreaterThan(2);
+      double spread = 0;
+      double changed = 0;
+      for (int i = 0; i < onBoth.length; i++) {
+        for (int k = 0; k < onBoth[i].length; k++) {
+          double mean = (onA[i][k] + onB[i][k]) / 2.0;
+          assertThat((double) onBoth[i][k])
+              .isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(mean))));
+          spread = Math.max(spread, Math.abs(onA[i][k] - onB[i][k]));
+          changed = Math.max(changed, Math.abs(onA[i][k] - trained[i][k]));
+        }
+      }
+      assertThat(spread).as("the two batches' statistics differ").isGreaterThan(1e-3);
+      assertThat(changed).as("they replace the trained moving averages").isGreaterThan(1e-3);
+      // The inference branch reads them; no weight moved.
+      assertThat(trainer.predict(a)).isNotEqualTo(predictedOnA);
+      assertThat(trainer.values(trainer.net().trainable())).isDeepEqualTo(weights);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> trainer.preciseStatistics(List.of()))
+          .hasMessageContaining("no batches");
+    }
+  }
+
+  @Test
+  void shouldAssignVariablesAndRefuseValuesOfTheWrongSize() {
+    NetConfig config = NetConfig.tiny();
+    try (TfTrainer trainer = TfTrainer.create(config)) {
+      var kernels = trainer.net().kernels();
+      float[][] values = trainer.values(kernels);
+      float[][] halved = new float[values.length][];
+      for (int i = 0; i < values.length; i++) {
+        halved[i] = values[i].clone();
+        for (int k = 0; k < halved[i].length; k++) {
+          halved[i][k] /= 2;
+        }
+      }
+      trainer.assign(kernels, halved);
+      assertThat(trainer.values(kernels)).isDeepEqualTo(halved);
+      // And back, through the same assign ops.
+      trainer.assign(kernels, values);
+      assertThat(trainer.values(kernels)).isDeepEqualTo(values);
+
+      float[][] wrong = values.clone();
+      wrong[0] = new float[values[0].length + 1];
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> trainer.assign(kernels, wrong))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(kernels.get(0).op().name())
+          .hasMessageContaining("not " + (values[0].length + 1));
+    }
+  }
+
+  @Test
   void shouldFitAFixedBatchWhenTrainedForNSteps() {
     NetConfig config = NetConfig.tiny();
     ClipBatch batch = new ToyClipSupplier(config, 5).next(8);

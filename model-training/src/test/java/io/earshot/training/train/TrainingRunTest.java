@@ -341,6 +341,118 @@ class TrainingRunTest {
         .hasMessageContaining("is not a usable Earshot model");
   }
 
+  @Test
+  void shouldExportTheMeanOfTheSampledWeightsWhenAveraging() throws Exception {
+    NetConfig net = NetConfig.tiny();
+    Path out = dir.resolve("average");
+
+    TrainingRun.Outcome outcome =
+        new TrainingRun(
+                new TrainingOptions(
+                    net, out, 2, 8, 1, 5, false, net.learningRate(), null, false, 2),
+                dataset(net),
+                "d")
+            .run();
+
+    // Epoch 2's four samples, with batch-norm statistics of training batches under their mean.
+    java.util.Map<?, ?> averaged =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readValue(out.resolve(TrainingRun.AVERAGED_FILE).toFile(), java.util.Map.class);
+    assertThat(averaged.get("samples")).isEqualTo(4);
+    assertThat(averaged.get("fromEpoch")).isEqualTo(2);
+    assertThat(((Number) averaged.get("statisticBatches")).intValue()).isPositive();
+    ModelMetadata meta = ModelFiles.verify(outcome.modelDir(), null);
+    assertThat(meta.training())
+        .containsEntry("averageFrom", 2)
+        .containsEntry("averagedSamples", 4)
+        .containsEntry("averagedExported", true)
+        .containsEntry("exportedEpoch", 2);
+    assertThat(meta.metrics().get("validation_accuracy"))
+        .isEqualTo(((Number) averaged.get("valAccuracy")).doubleValue());
+    assertThat(RunIdentity.read(out).averageFrom()).isEqualTo(2);
+    assertThat(RunIdentity.of(meta).differences(RunIdentity.read(out))).isEmpty();
+    // No starting model to beat, so model/ is the average, not the last epoch's weights.
+    assertThat(out.resolve(TrainingRun.AVERAGED_MODEL_DIR)).doesNotExist();
+    java.util.List<io.earshot.training.data.Clip> clips = new java.util.ArrayList<>();
+    ClipDataset.open(videos, all(net))
+        .forEach(io.earshot.training.data.Split.TEST, 0, clips::add, n -> {});
+    java.util.List<io.earshot.training.data.Clip> some = clips.subList(0, 6);
+    double[] exported;
+    try (SavedModelScorer scorer = SavedModelScorer.load(outcome.modelDir())) {
+      exported = scorer.score(some);
+    }
+    try (io.earshot.training.model.TfTrainer last =
+        io.earshot.training.model.TfTrainer.create(net)) {
+      last.restoreCheckpoint(out.resolve("checkpoints/last"));
+      float[] lastScores = last.predict(batch(net, some));
+      double apart = 0;
+      for (int i = 0; i < some.size(); i++) {
+        apart = Math.max(apart, Math.abs(lastScores[i] - exported[i]));
+      }
+      assertThat(apart)
+          .as("the average answers otherwise than its last sample")
+          .isGreaterThan(1e-5);
+    }
+
+    // Resumed with averaging from another epoch: refused, as the schedule and average differ.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new TrainingRun(
+                        new TrainingOptions(
+                            net, out, 3, 8, 1, 5, true, net.learningRate(), null, false, 1),
+                        dataset(net),
+                        "d")
+                    .run())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("weights averaged from epoch: 2 vs 1");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new TrainingOptions(net, out, 2, 8, 1, 5, false, 0.02f, null, false, 3))
+        .hasMessageContaining("--average-from must be an epoch from 1 to --epochs (2)");
+  }
+
+  @Test
+  void shouldContinueTheSameAverageWhenAnAveragingRunIsResumed() throws Exception {
+    NetConfig net = NetConfig.tiny();
+    Path out = dir.resolve("average-resume");
+    new TrainingRun(
+            new TrainingOptions(net, out, 1, 8, 1, 5, false, net.learningRate(), null, false, 1),
+            dataset(net),
+            "d")
+        .run();
+    assertThat(out.resolve("checkpoints").resolve(TrainingRun.AVERAGE_FILE)).isNotEmptyFile();
+
+    new TrainingRun(
+            new TrainingOptions(net, out, 2, 8, 1, 5, true, net.learningRate(), null, false, 1),
+            dataset(net),
+            "d")
+        .run();
+
+    // The first run's four samples were kept, and the second epoch's added to them.
+    java.util.Map<?, ?> averaged =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readValue(out.resolve(TrainingRun.AVERAGED_FILE).toFile(), java.util.Map.class);
+    assertThat(averaged.get("samples")).isEqualTo(8);
+  }
+
+  @Test
+  void shouldSampleFourEvenlySpacedStepsPerEpochAndHoldTheRateWhenAveraging() {
+    for (int steps : new int[] {4, 7, 10, 333}) {
+      java.util.List<Integer> sampled = new java.util.ArrayList<>();
+      for (int s = 0; s < steps; s++) {
+        if (TrainingRun.sampleStep(s, steps)) {
+          sampled.add(s);
+        }
+      }
+      assertThat(sampled).as("%d steps", steps).hasSize(4).endsWith(steps - 1);
+    }
+    assertThat(java.util.stream.IntStream.range(0, 3).filter(s -> TrainingRun.sampleStep(s, 3)))
+        .containsExactly(0, 1, 2);
+    assertThat(TrainingRun.averagingRate(0.01f, 0, 5))
+        .isCloseTo(0.002f, org.assertj.core.data.Offset.offset(1e-7f));
+    assertThat(TrainingRun.averagingRate(0.01f, 4, 5)).isEqualTo(0.01f);
+    assertThat(TrainingRun.averagingRate(0.01f, 5000, 5)).isEqualTo(0.01f);
+  }
+
   private static io.earshot.training.model.ClipBatch batch(
       NetConfig net, java.util.List<io.earshot.training.data.Clip> clips) {
     int frameBytes = net.framesPerClip() * net.frameSize() * net.frameSize() * 3;
