@@ -244,7 +244,7 @@ final class TrainCommand implements Callable<Integer> {
       float rate = stage.learningRate() != null ? stage.learningRate() : net.learningRate();
       String what =
           String.format(
-              "recipe stage %d of %d: %d scenes, %d epochs, hop %s s, learning rate %s%s%s%s",
+              "recipe stage %d of %d: %d scenes, %d epochs, hop %s s, learning rate %s%s%s%s%s",
               k + 1,
               stages.size(),
               stage.scenes(),
@@ -253,7 +253,10 @@ final class TrainCommand implements Callable<Integer> {
               rate,
               stage.seed() != null ? ", seed " + seed : "",
               stage.config() != null ? ", config " + net.name() : "",
-              stage.frozen() ? ", only the layers it adds" : "");
+              stage.frozen() ? ", only the layers it adds" : "",
+              stage.averageFrom() != null
+                  ? ", weights averaged from epoch " + stage.averageFrom()
+                  : "");
       String description =
           String.format(
               "%s (recipe stage %d of %d)",
@@ -271,7 +274,8 @@ final class TrainCommand implements Callable<Integer> {
                 (double) rate,
                 stage.epochs(),
                 before == null ? "" : before.version(),
-                stage.frozen() ? before.config() : "");
+                stage.frozen() ? before.config() : "",
+                stage.averagingFrom());
         RunIdentity done = RunIdentity.of(ModelMetadata.read(stageModel));
         if (done.data() != null) {
           // Stages finished before the description dropped the recipe's file name still count.
@@ -302,7 +306,8 @@ final class TrainCommand implements Callable<Integer> {
                 true,
                 rate,
                 previous,
-                stage.frozen()),
+                stage.frozen(),
+                stage.averagingFrom()),
             // Scenes are sorted by name, so these are the seed's first scenes.
             ClipDataset.open(videos, data).first(stage.scenes()),
             description);

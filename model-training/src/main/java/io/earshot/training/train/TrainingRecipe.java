@@ -54,6 +54,8 @@ public record TrainingRecipe(
    * @param freezeInherited true to train only the layers this stage's config adds to the previous
    *     stage's (e.g. the per-cell head of {@code cpu-cells} after {@code cpu}); null or false to
    *     train every layer
+   * @param averageFrom the first epoch (1-based) whose weights this stage averages ({@code
+   *     --average-from}), or null for the usual schedule and best epoch
    */
   public record Stage(
       int scenes,
@@ -62,11 +64,17 @@ public record TrainingRecipe(
       Float learningRate,
       Long seed,
       String config,
-      Boolean freezeInherited) {
+      Boolean freezeInherited,
+      Integer averageFrom) {
 
     /** A stage on the recipe's seed and config. */
     public Stage(int scenes, int epochs, double hop, Float learningRate) {
-      this(scenes, epochs, hop, learningRate, null, null, null);
+      this(scenes, epochs, hop, learningRate, null, null, null, null);
+    }
+
+    /** The epoch this stage averages weights from, 0 when it does not average. */
+    public int averagingFrom() {
+      return averageFrom == null ? 0 : averageFrom;
     }
 
     /** Whether this stage trains only the layers its config adds. */
@@ -97,6 +105,12 @@ public record TrainingRecipe(
       if (learningRate != null && !(learningRate > 0 && Float.isFinite(learningRate))) {
         throw new IllegalArgumentException(
             "a stage's learningRate must be a positive number, got " + learningRate);
+      }
+      if (averageFrom != null && (averageFrom < 1 || averageFrom > epochs)) {
+        throw new IllegalArgumentException(
+            String.format(
+                "a stage's averageFrom must be one of its epochs, 1 to %d, got %d",
+                epochs, averageFrom));
       }
     }
   }

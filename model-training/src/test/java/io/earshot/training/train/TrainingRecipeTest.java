@@ -97,6 +97,25 @@ class TrainingRecipeTest {
   }
 
   @Test
+  void shouldLetAStageAverageItsWeightsFromOneOfItsEpochs() throws Exception {
+    String recipe =
+        """
+        {"config": "cpu", "seed": 1, "sceneSeconds": 8, "batch": 16, "evalScenes": 0,
+         "stages": [{"scenes": 18000, "epochs": 6, "hop": 2},
+                    {"scenes": 18000, "epochs": 5, "hop": 2, "learningRate": 0.005,
+                     "averageFrom": %d}]}
+        """;
+    TrainingRecipe averaged = TrainingRecipe.read(write(recipe.formatted(2)));
+    // The same scenes again: averaging continues the previous stage on its own data.
+    assertThat(averaged.stages().stream().map(TrainingRecipe.Stage::averagingFrom))
+        .containsExactly(0, 2);
+    assertThatThrownBy(() -> TrainingRecipe.read(write(recipe.formatted(6))))
+        .hasMessageContaining("a stage's averageFrom must be one of its epochs, 1 to 5, got 6");
+    assertThatThrownBy(() -> TrainingRecipe.read(write(recipe.formatted(0))))
+        .hasMessageContaining("got 0");
+  }
+
+  @Test
   void shouldNameTheFileAndTheMistakeWhenTheRecipeIsWrong() throws Exception {
     String base =
         """
@@ -120,7 +139,7 @@ class TrainingRecipeTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(
             "unknown field 'stages[0].epoch' (known there: scenes, epochs, hop, learningRate, seed,"
-                + " config, freezeInherited)");
+                + " config, freezeInherited, averageFrom)");
     assertThatThrownBy(
             () ->
                 TrainingRecipe.read(
