@@ -9,14 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.types.TFloat32;
 
 class AudioFrontEndTest {
 
@@ -131,42 +123,8 @@ class AudioFrontEndTest {
   }
 
   private static float[][][][] runGraph(float[][][] pcm) {
-    float[] flat = new float[BATCH * SAMPLES * CHANNELS];
-    int i = 0;
-    for (float[][] example : pcm) {
-      for (float[] sample : example) {
-        for (float v : sample) {
-          flat[i++] = v;
-        }
-      }
-    }
-    try (Graph g = new Graph()) {
-      Ops tf = Ops.create(g);
-      Placeholder<TFloat32> input =
-          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, CHANNELS)));
-      Operand<TFloat32> logMel = AudioFrontEnd.logMel(tf, input, CONFIG);
-      try (Session session = new Session(g);
-          TFloat32 pcmTensor = Tensors.floats(Shape.of(BATCH, SAMPLES, CHANNELS), flat);
-          Result result = session.runner().feed(input, pcmTensor).fetch(logMel).run()) {
-        TFloat32 out = (TFloat32) result.get(0);
-        int frames = (int) out.shape().get(1);
-        assertThat(out.shape().asArray())
-            .containsExactly(BATCH, frames, CONFIG.melBins(), CHANNELS);
-        float[] values = Tensors.toArray(out);
-        float[][][][] shaped = new float[BATCH][frames][CONFIG.melBins()][CHANNELS];
-        int j = 0;
-        for (int b = 0; b < BATCH; b++) {
-          for (int f = 0; f < frames; f++) {
-            for (int m = 0; m < CONFIG.melBins(); m++) {
-              for (int c = 0; c < CHANNELS; c++) {
-                shaped[b][f][m][c] = values[j++];
-              }
-            }
-          }
-        }
-        return shaped;
-      }
-    }
+    return FrontEndRuns.run(
+        pcm, CONFIG, CHANNELS, (tf, input) -> AudioFrontEnd.logMel(tf, input, CONFIG));
   }
 
   /** Double-precision STFT with JTransforms, then the same mel matrix and log. */

@@ -2,6 +2,7 @@ package io.earshot.training.tf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.function.BiFunction;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -21,6 +22,19 @@ final class FrontEndRuns {
    * [example][frame][mel][feature]; asserts the output shape has {@code channels} features.
    */
   static float[][][][] features(float[][][] pcm, AudioFrontEndConfig config, int channels) {
+    return run(pcm, config, channels, (tf, input) -> AudioFrontEnd.features(tf, input, config));
+  }
+
+  /**
+   * {@code pcm} [example][sample][left, right] through the front-end op {@code frontEnd} builds
+   * (e.g. {@link AudioFrontEnd#logMel}), as [example][frame][mel][feature]; asserts the output
+   * shape has {@code channels} features.
+   */
+  static float[][][][] run(
+      float[][][] pcm,
+      AudioFrontEndConfig config,
+      int channels,
+      BiFunction<Ops, Operand<TFloat32>, Operand<TFloat32>> frontEnd) {
     int batch = pcm.length;
     int samples = pcm[0].length;
     float[] flat = new float[batch * samples * 2];
@@ -36,7 +50,7 @@ final class FrontEndRuns {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> input =
           tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, 2)));
-      Operand<TFloat32> out = AudioFrontEnd.features(tf, input, config);
+      Operand<TFloat32> out = frontEnd.apply(tf, input);
       try (Session session = new Session(g);
           TFloat32 pcmTensor = Tensors.floats(Shape.of(batch, samples, 2), flat);
           Result result = session.runner().feed(input, pcmTensor).fetch(out).run()) {
