@@ -11,6 +11,7 @@ import io.earshot.training.eval.ClipSlice;
 import io.earshot.training.eval.Decidability;
 import io.earshot.training.eval.Evaluation;
 import io.earshot.training.eval.FlipScorer;
+import io.earshot.training.eval.GroundTruths;
 import io.earshot.training.eval.LinearTracker;
 import io.earshot.training.eval.SavedModelScorer;
 import io.earshot.training.eval.SymmetricScorer;
@@ -153,8 +154,9 @@ final class EvaluateCommand implements Callable<Integer> {
       ClipDataset dataset = ClipDataset.open(videos, config);
       // Tracking and track confidence ride on the evaluation's pass: each clip is decoded once.
       SavedModelScorer network = scorers.get(0) instanceof SavedModelScorer n ? n : null;
+      GroundTruths truths = new GroundTruths(videos);
       TrackingEvaluation.Pass tracked =
-          new TrackingEvaluation.Pass(videos, network, trackerFit == null);
+          new TrackingEvaluation.Pass(truths, network, trackerFit == null);
       List<Evaluation.Row> rows;
       try (ClipCsv csv = clipsOut == null ? null : new ClipCsv(clipsOut, scorers)) {
         Evaluation.ClipListener listener =
@@ -170,7 +172,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 List.of(Split.TEST),
                 scorers,
                 16,
-                new Decidability(videos, tolerance),
+                new Decidability(truths, tolerance),
                 listener);
       }
       // Printed as it comes and kept for the readable file next to the JSON.

@@ -2,9 +2,7 @@ package io.earshot.training.eval;
 
 import io.earshot.training.scene.GroundTruth;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Whether a generated clip can be told at all: some visible object sounds through most of the clip
@@ -14,9 +12,7 @@ import java.util.Map;
  */
 public final class Decidability {
 
-  private final Map<String, GroundTruth> cache = new HashMap<>();
-  private final Path root;
-
+  private final GroundTruths truths;
   private final double tolerance;
 
   /** With the {@link IdealObserver}'s default resolution, {@link IdealObserver#TOLERANCE}. */
@@ -26,11 +22,19 @@ public final class Decidability {
 
   /** With an {@link IdealObserver} locating to {@code tolerance} of the frame width. */
   public Decidability(Path root, double tolerance) {
+    this(new GroundTruths(root), tolerance);
+  }
+
+  /**
+   * With an {@link IdealObserver} locating to {@code tolerance} of the frame width, reading ground
+   * truth through {@code truths} (shared with the rest of an evaluation's pass).
+   */
+  public Decidability(GroundTruths truths, double tolerance) {
     if (!(tolerance >= 0 && tolerance <= 1)) {
       throw new IllegalArgumentException(
           "the ideal observer's tolerance is a fraction of the frame width, 0 to 1: " + tolerance);
     }
-    this.root = root;
+    this.truths = truths;
     this.tolerance = tolerance;
   }
 
@@ -83,6 +87,6 @@ public final class Decidability {
   }
 
   private GroundTruth truth(String videoId) {
-    return cache.computeIfAbsent(videoId, id -> GroundTruth.ofVideo(root, id));
+    return truths.of(videoId);
   }
 }

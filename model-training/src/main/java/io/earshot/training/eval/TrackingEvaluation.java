@@ -74,19 +74,18 @@ public final class TrackingEvaluation {
     private final SavedModelScorer network;
 
     /**
-     * @param root the evaluated videos, with their ground truth
+     * @param truths the evaluated videos' ground truth (shared with the pass's {@link
+     *     Decidability}, so each video's is read once)
      * @param network the evaluated network, or null for the classical estimates alone
      * @param checkConfidence also check the track confidence stored with the network (ignored when
      *     it has none)
      */
-    public Pass(Path root, SavedModelScorer network, boolean checkConfidence) {
-      Map<String, GroundTruth> truths = new HashMap<>();
+    public Pass(GroundTruths truths, SavedModelScorer network, boolean checkConfidence) {
       this.network = network;
-      this.single = new SingleSources(root, truths);
+      this.single = new SingleSources(truths);
       this.positions =
           checkConfidence && network != null && network.trackConfidence() != null
-              ? new PositionCollector(
-                  network, batch -> network.scoreAndLocate(batch).x(), root, truths)
+              ? new PositionCollector(network, batch -> network.scoreAndLocate(batch).x(), truths)
               : null;
     }
 
@@ -213,25 +212,23 @@ public final class TrackingEvaluation {
   }
 
   static Labelled labelled(ClipDataset dataset, Path root) {
-    SingleSources single = new SingleSources(root, new HashMap<>());
+    SingleSources single = new SingleSources(new GroundTruths(root));
     dataset.forEach(Split.TEST, 0, single::add, v -> {});
     return single.labelled();
   }
 
   /** Keeps the clips with one visible sounding object, as recorded, and that object's x. */
   private static final class SingleSources {
-    private final Path root;
-    private final Map<String, GroundTruth> truths;
+    private final GroundTruths truths;
     private final List<Clip> clips = new ArrayList<>();
     private final List<Double> xs = new ArrayList<>();
 
-    SingleSources(Path root, Map<String, GroundTruth> truths) {
-      this.root = root;
+    SingleSources(GroundTruths truths) {
       this.truths = truths;
     }
 
     void add(Clip clip) {
-      GroundTruth truth = groundTruth(truths, root, clip);
+      GroundTruth truth = truths.of(clip.videoId());
       Double x = truth == null ? null : singleSourceX(truth, clip);
       if (x == null) {
         return;
@@ -367,7 +364,7 @@ public final class TrackingEvaluation {
       java.util.function.Function<List<Clip>, double[]> locate,
       ClipDataset dataset,
       Path root) {
-    PositionCollector collector = new PositionCollector(network, locate, root, new HashMap<>());
+    PositionCollector collector = new PositionCollector(network, locate, new GroundTruths(root));
     dataset.forEach(Split.TEST, 0, collector::add, v -> {});
     return collector.finish();
   }
@@ -378,8 +375,7 @@ public final class TrackingEvaluation {
    */
   private static final class PositionCollector {
     private final java.util.function.Function<List<Clip>, double[]> locate;
-    private final Path root;
-    private final Map<String, GroundTruth> truths;
+    private final GroundTruths truths;
     private final ClassicalFlipDetector classical;
     private final List<double[]> features = new ArrayList<>();
     private final List<Boolean> right = new ArrayList<>();
@@ -390,17 +386,15 @@ public final class TrackingEvaluation {
     PositionCollector(
         SavedModelScorer network,
         java.util.function.Function<List<Clip>, double[]> locate,
-        Path root,
-        Map<String, GroundTruth> truths) {
+        GroundTruths truths) {
       this.locate = locate;
-      this.root = root;
       this.truths = truths;
       ClipSpec spec = network.clipSpec();
       this.classical = new ClassicalFlipDetector(spec.sampleRate(), spec.fps());
     }
 
     void add(Clip clip) {
-      GroundTruth truth = groundTruth(truths, root, clip);
+      GroundTruth truth = truths.of(clip.videoId());
       if (truth == null) {
         return;
       }
@@ -445,11 +439,6 @@ public final class TrackingEvaluation {
       return new Positions(
           features, r, lateral.stream().mapToDouble(Double::doubleValue).toArray());
     }
-  }
-
-  /** The ground truth of a clip's video (video.json next to video.mp4), or null when none. */
-  private static GroundTruth groundTruth(Map<String, GroundTruth> cache, Path root, Clip clip) {
-    return cache.computeIfAbsent(clip.videoId(), id -> GroundTruth.ofVideo(root, id));
   }
 
   /** The clip as recorded: the dataset's label swap and mirroring of the audio undone. */

@@ -120,15 +120,33 @@ class TrainingRunTest {
         assertThat(located.x()[i]).isBetween(0.0, 1.0);
       }
       // evaluate's one pass (tracking fed by the evaluation's clips) equals the separate passes.
+      // Its ground truth is read once per video, shared with the pass's decidability.
+      io.earshot.training.eval.GroundTruths truths =
+          new io.earshot.training.eval.GroundTruths(videos);
       io.earshot.training.eval.TrackingEvaluation.Pass pass =
-          new io.earshot.training.eval.TrackingEvaluation.Pass(videos, scorer, true);
-      io.earshot.training.eval.Evaluation.run(
-          ClipDataset.open(videos, all(net)),
-          List.of(io.earshot.training.data.Split.TEST),
-          List.of(scorer),
-          16,
-          null,
-          pass);
+          new io.earshot.training.eval.TrackingEvaluation.Pass(truths, scorer, true);
+      List<io.earshot.training.eval.Evaluation.Row> shared =
+          io.earshot.training.eval.Evaluation.run(
+              ClipDataset.open(videos, all(net)),
+              List.of(io.earshot.training.data.Split.TEST),
+              List.of(scorer),
+              16,
+              new io.earshot.training.eval.Decidability(truths, 0.05),
+              pass);
+      String someVideo = clips.get(0).videoId();
+      assertThat(truths.of(someVideo)).isNotNull().isSameAs(truths.of(someVideo));
+      assertThat(truths.of("no-such-video.mp4")).isNull();
+      // The same verdicts as a decidability reading ground truth on its own (timing aside).
+      assertThat(shared.get(0).decidableClips()).isPositive();
+      assertThat(shared)
+          .usingRecursiveFieldByFieldElementComparatorIgnoringFields("clipsPerSecond")
+          .isEqualTo(
+              io.earshot.training.eval.Evaluation.run(
+                  ClipDataset.open(videos, all(net)),
+                  List.of(io.earshot.training.data.Split.TEST),
+                  List.of(scorer),
+                  16,
+                  new io.earshot.training.eval.Decidability(videos, 0.05)));
       io.earshot.training.eval.TrackingEvaluation.ConfidenceCheck check = pass.confidenceCheck();
       assertThat(check.clips()).isEqualTo(clips.size());
       assertThat(check)
