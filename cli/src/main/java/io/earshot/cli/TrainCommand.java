@@ -206,7 +206,7 @@ final class TrainCommand implements Callable<Integer> {
             dataset,
             description);
     if (source.generate != null) {
-      fitTracker(model, videos, data);
+      fitTrackers(model, videos, data);
       if (evalScenes > 0) {
         heldOut(model, seed, evalScenes, seconds);
       }
@@ -314,7 +314,7 @@ final class TrainCommand implements Callable<Integer> {
       }
       previous = stageModel;
     }
-    fitTracker(previous, videos, data);
+    fitTrackers(previous, videos, data);
     if (recipe.evalScenes() > 0) {
       heldOut(previous, recipe.seed(), recipe.evalScenes(), recipe.sceneSeconds());
     }
@@ -355,6 +355,19 @@ final class TrainCommand implements Callable<Integer> {
       System.out.print(dataset.report().table());
     }
     return outcome.modelDir();
+  }
+
+  /**
+   * {@link #fitTracker} for the exported model and, when the run kept averaged weights beside it
+   * (they did not beat the starting model on validation), for those too, so either can be evaluated
+   * and served with its own tracker.
+   */
+  private static void fitTrackers(Path modelDir, Path videos, DatasetConfig data) {
+    fitTracker(modelDir, videos, data);
+    Path averaged = modelDir.resolveSibling(TrainingRun.AVERAGED_MODEL_DIR);
+    if (Files.isDirectory(averaged)) {
+      fitTracker(averaged, videos, data);
+    }
   }
 
   /**

@@ -403,7 +403,7 @@ public final class TrainingRun {
    * Where a run that averages exports the averaged weights when they did not beat the starting
    * model on validation (and the starting weights go to model/), so they can still be evaluated.
    */
-  static final String AVERAGED_MODEL_DIR = "averaged-model";
+  public static final String AVERAGED_MODEL_DIR = "averaged-model";
 
   /** Training batches whose statistics the averaged weights' batch norms are set from. */
   static final int STATISTIC_BATCHES = 200;
