@@ -131,7 +131,8 @@ class TrainingRunTest {
               List.of(io.earshot.training.data.Split.TEST),
               List.of(scorer),
               16,
-              new io.earshot.training.eval.Decidability(truths, 0.05),
+              new io.earshot.training.eval.Decidability(
+                  truths, io.earshot.training.eval.IdealObserver.TOLERANCE),
               pass);
       String someVideo = clips.get(0).videoId();
       assertThat(truths.of(someVideo)).isNotNull().isSameAs(truths.of(someVideo));
@@ -146,7 +147,7 @@ class TrainingRunTest {
                   List.of(io.earshot.training.data.Split.TEST),
                   List.of(scorer),
                   16,
-                  new io.earshot.training.eval.Decidability(videos, 0.05)));
+                  new io.earshot.training.eval.Decidability(videos)));
       io.earshot.training.eval.TrackingEvaluation.ConfidenceCheck check = pass.confidenceCheck();
       assertThat(check.clips()).isEqualTo(clips.size());
       assertThat(check)
