@@ -20,6 +20,7 @@ import io.earshot.training.train.TrainingRecipe;
 import io.earshot.training.train.TrainingRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -358,37 +359,37 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * {@link #fitTracker} for the exported model and, when the run kept averaged weights beside it
-   * (they did not beat the starting model on validation), for those too, so either can be evaluated
-   * and served with its own tracker.
+   * Generated scenes come with ground truth: fits the learned tracker (a linear read-out of the
+   * audio embedding) on the first 1000 of them and stores it with the model and, when the run kept
+   * averaged weights beside it (they did not beat the starting model on validation), with those
+   * too, so either can be evaluated and served with its own tracker; both in one pass over the
+   * scenes.
    */
   private static void fitTrackers(Path modelDir, Path videos, DatasetConfig data) {
-    fitTracker(modelDir, videos, data);
+    List<Path> models = new ArrayList<>(List.of(modelDir));
     Path averaged = modelDir.resolveSibling(TrainingRun.AVERAGED_MODEL_DIR);
     if (Files.isDirectory(averaged)) {
-      fitTracker(averaged, videos, data);
+      models.add(averaged);
     }
-  }
-
-  /**
-   * Generated scenes come with ground truth: fits the learned tracker (a linear read-out of the
-   * audio embedding) on the first 1000 of them and stores it with the model.
-   */
-  private static void fitTracker(Path modelDir, Path videos, DatasetConfig data) {
-    System.err.println("fitting the learned tracker on up to 1000 training scenes...");
+    System.err.printf(
+        "fitting the learned tracker%s on up to 1000 training scenes...%n",
+        models.size() > 1 ? "s of the model and its weight average" : "");
     try {
-      LinearTracker tracker =
+      List<LinearTracker> trackers =
           TrackingEvaluation.fitAndStore(
-              modelDir,
+              models,
               ClipDataset.open(videos, data.withAugment(false).withSplits(0, 0)).first(1000),
               videos);
-      System.out.printf(
-          "learned tracker: mean |x error| %.1f %% of frame width on its validation clips (%s)%n",
-          100 * tracker.validationError(), modelDir.resolve(LinearTracker.FILE_NAME));
-      System.out.printf(
-          "track confidence: Brier score %.3f on its validation clips (%.3f for interaural"
-              + " lateralness as the confidence)%n",
-          tracker.confidence().validationBrier(), tracker.confidence().validationLateralBrier());
+      for (int i = 0; i < models.size(); i++) {
+        LinearTracker tracker = trackers.get(i);
+        System.out.printf(
+            "learned tracker: mean |x error| %.1f %% of frame width on its validation clips (%s)%n",
+            100 * tracker.validationError(), models.get(i).resolve(LinearTracker.FILE_NAME));
+        System.out.printf(
+            "track confidence: Brier score %.3f on its validation clips (%.3f for interaural"
+                + " lateralness as the confidence)%n",
+            tracker.confidence().validationBrier(), tracker.confidence().validationLateralBrier());
+      }
     } catch (IllegalArgumentException e) {
       // Too few single-source clips (a handful of scenes): the model is fine without a tracker,
       // the job then writes classical tracks.

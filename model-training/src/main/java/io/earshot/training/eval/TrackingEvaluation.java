@@ -182,23 +182,67 @@ public final class TrackingEvaluation {
    * and re-signs the model's file digests; the job then writes LEARNED tracks with this model.
    */
   public static LinearTracker fitAndStore(Path modelDir, ClipDataset fit, Path fitRoot) {
-    Labelled data = labelled(fit, fitRoot);
-    if (data.clips().size() < 10) {
-      throw new IllegalArgumentException(
-          "only "
-              + data.clips().size()
-              + " clips with one visible sounding object in "
-              + fitRoot
-              + ": the tracker is fitted on generated scenes with ground truth");
+    return fitAndStore(List.of(modelDir), fit, fitRoot).get(0);
+  }
+
+  /**
+   * As {@link #fitAndStore(Path, ClipDataset, Path)} for several models of one clip contract (a
+   * run's model and its weight average) in one pass over the fit videos: each clip is decoded once
+   * and keeps only what the fits need (every model's audio embedding, the classical positions, the
+   * ground truth), so neither the decode nor the clips in memory grow with the models.
+   *
+   * @return the trackers, in the order of {@code modelDirs}
+   */
+  public static List<LinearTracker> fitAndStore(
+      List<Path> modelDirs, ClipDataset fit, Path fitRoot) {
+    if (modelDirs.isEmpty()) {
+      throw new IllegalArgumentException("no model to fit a tracker for");
     }
-    LinearTracker tracker;
-    try (SavedModelScorer network = SavedModelScorer.load(modelDir)) {
-      tracker =
-          LinearTracker.fitWithValidation(
-              network.audioEmbeddings(data.clips()), data.x(), 1e-3, 1e-2, 1e-1, 1);
-      tracker = tracker.withConfidence(fitConfidence(network, tracker, fit, fitRoot));
+    List<SavedModelScorer> networks = new ArrayList<>();
+    List<LinearTracker> trackers = new ArrayList<>();
+    int singleClips;
+    try {
+      for (Path dir : modelDirs) {
+        SavedModelScorer network = SavedModelScorer.load(dir);
+        networks.add(network);
+        if (!network.clipSpec().equals(networks.get(0).clipSpec())) {
+          throw new IllegalArgumentException(
+              "cannot fit trackers in one pass for models of different clip contracts: "
+                  + modelDirs.get(0)
+                  + " takes "
+                  + networks.get(0).clipSpec()
+                  + ", "
+                  + dir
+                  + " takes "
+                  + network.clipSpec());
+        }
+      }
+      FitPass pass = new FitPass(networks, new GroundTruths(fitRoot));
+      fit.forEach(Split.TEST, 0, pass::add, v -> {});
+      pass.flush();
+      singleClips = pass.singleX.size();
+      if (singleClips < 10) {
+        throw new IllegalArgumentException(
+            "only "
+                + singleClips
+                + " clips with one visible sounding object in "
+                + fitRoot
+                + ": the tracker is fitted on generated scenes with ground truth");
+      }
+      for (int m = 0; m < networks.size(); m++) {
+        trackers.add(pass.fit(m));
+      }
+    } finally {
+      networks.forEach(SavedModelScorer::close);
     }
-    tracker.write(modelDir, data.clips().size());
+    for (int m = 0; m < modelDirs.size(); m++) {
+      store(modelDirs.get(m), trackers.get(m), singleClips);
+    }
+    return trackers;
+  }
+
+  private static void store(Path modelDir, LinearTracker tracker, int fitClips) {
+    tracker.write(modelDir, fitClips);
     io.earshot.training.release.ModelMetadata meta =
         io.earshot.training.release.ModelMetadata.read(modelDir);
     Map<String, Double> metrics = new java.util.LinkedHashMap<>(meta.metrics());
@@ -208,7 +252,96 @@ public final class TrackingEvaluation {
     meta.withMetrics(metrics)
         .withFiles(io.earshot.training.release.ModelFiles.hashes(modelDir))
         .write(modelDir);
-    return tracker;
+  }
+
+  /**
+   * The tracker fit's one pass: per clip as recorded, each network's audio embedding (in batches of
+   * 32), the classical audio and visual positions, the x of its one visible sounding object (or
+   * none) and the x of every object visible and sounding for most of it. The tracker is fitted on
+   * the clips with one such object, then its confidence on every clip: a position is right when it
+   * is within {@link TrackConfidence#TOLERANCE} of one of them, so clips with none teach it when to
+   * doubt.
+   */
+  private static final class FitPass {
+    private final List<SavedModelScorer> networks;
+    private final GroundTruths truths;
+    private final ClassicalFlipDetector classical;
+    private final List<List<double[]>> embeddings = new ArrayList<>();
+    private final List<double[]> classicalXs = new ArrayList<>();
+    private final List<List<Double>> visibleXs = new ArrayList<>();
+    private final List<Integer> singleIndex = new ArrayList<>();
+    private final List<Double> singleX = new ArrayList<>();
+    private final List<Clip> batch = new ArrayList<>();
+
+    FitPass(List<SavedModelScorer> networks, GroundTruths truths) {
+      this.networks = networks;
+      this.truths = truths;
+      ClipSpec spec = networks.get(0).clipSpec();
+      this.classical = new ClassicalFlipDetector(spec.sampleRate(), spec.fps());
+      networks.forEach(n -> embeddings.add(new ArrayList<>()));
+    }
+
+    void add(Clip clip) {
+      GroundTruth truth = truths.of(clip.videoId());
+      if (truth == null) {
+        return;
+      }
+      List<Double> xs = visibleSourceXs(truth, clip);
+      Double single = singleSourceX(truth, clip);
+      if (single != null) {
+        singleIndex.add(visibleXs.size());
+        singleX.add(clip.mirrored() ? 1 - single : single);
+      }
+      visibleXs.add(xs);
+      Clip recorded = asRecorded(clip);
+      ClassicalFlipDetector.Result r =
+          classical.score(
+              recorded.rgb(),
+              recorded.spec().frames(),
+              recorded.spec().height(),
+              recorded.spec().width(),
+              recorded.audio());
+      classicalXs.add(new double[] {r.audioPosition(), r.visualPosition()});
+      batch.add(recorded);
+      if (batch.size() == 32) {
+        flush();
+      }
+    }
+
+    void flush() {
+      if (batch.isEmpty()) {
+        return;
+      }
+      for (int m = 0; m < networks.size(); m++) {
+        embeddings.get(m).addAll(networks.get(m).audioEmbeddings(batch));
+      }
+      batch.clear();
+    }
+
+    LinearTracker fit(int model) {
+      List<double[]> all = embeddings.get(model);
+      List<double[]> single = singleIndex.stream().map(all::get).toList();
+      LinearTracker tracker =
+          LinearTracker.fitWithValidation(
+              single,
+              singleX.stream().mapToDouble(Double::doubleValue).toArray(),
+              1e-3,
+              1e-2,
+              1e-1,
+              1);
+      List<double[]> features = new ArrayList<>();
+      boolean[] right = new boolean[all.size()];
+      double[] lateral = new double[all.size()];
+      for (int i = 0; i < all.size(); i++) {
+        double x = tracker.predict(all.get(i));
+        double[] c = classicalXs.get(i);
+        features.add(TrackConfidence.features(x, c[0], c[1]));
+        right[i] =
+            visibleXs.get(i).stream().anyMatch(t -> Math.abs(x - t) <= TrackConfidence.TOLERANCE);
+        lateral[i] = Math.abs(c[0] - 0.5) * 2;
+      }
+      return tracker.withConfidence(TrackConfidence.fitWithValidation(features, right, lateral));
+    }
   }
 
   static Labelled labelled(ClipDataset dataset, Path root) {
@@ -240,6 +373,20 @@ public final class TrackingEvaluation {
     Labelled labelled() {
       return new Labelled(clips, xs.stream().mapToDouble(Double::doubleValue).toArray());
     }
+  }
+
+  /**
+   * The x of every object visible and sounding for most of the clip, as the clip shows it (mirrored
+   * when the clip is): where a learned position counts as right.
+   */
+  private static List<Double> visibleSourceXs(GroundTruth truth, Clip clip) {
+    List<Double> xs = new ArrayList<>();
+    for (double[] source : mainSources(truth, clip)) {
+      if (source[1] == 1) {
+        xs.add(clip.mirrored() ? 1 - source[0] : source[0]);
+      }
+    }
+    return xs;
   }
 
   /** The mean x of the one visible sounding object of the clip, or null if not exactly one. */
@@ -276,23 +423,6 @@ public final class TrackingEvaluation {
       }
     }
     return main;
-  }
-
-  /**
-   * Fits how far to trust {@code tracker}'s positions on every clip of {@code fit} (as recorded): a
-   * position is right when it is within {@link TrackConfidence#TOLERANCE} of an object visible and
-   * sounding for most of the clip, so clips with no such object teach it when to doubt.
-   */
-  static TrackConfidence fitConfidence(
-      SavedModelScorer network, LinearTracker tracker, ClipDataset fit, Path fitRoot) {
-    Positions p =
-        positions(
-            network,
-            batch ->
-                network.audioEmbeddings(batch).stream().mapToDouble(tracker::predict).toArray(),
-            fit,
-            fitRoot);
-    return TrackConfidence.fitWithValidation(p.features(), p.right(), p.lateral());
   }
 
   /**
@@ -398,12 +528,7 @@ public final class TrackingEvaluation {
       if (truth == null) {
         return;
       }
-      List<Double> xs = new ArrayList<>();
-      for (double[] source : mainSources(truth, clip)) {
-        if (source[1] == 1) {
-          xs.add(clip.mirrored() ? 1 - source[0] : source[0]);
-        }
-      }
+      List<Double> xs = visibleSourceXs(truth, clip);
       batch.add(asRecorded(clip));
       batchTruth.add(xs);
       if (batch.size() == 32) {

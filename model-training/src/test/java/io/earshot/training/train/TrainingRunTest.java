@@ -1,9 +1,11 @@
 package io.earshot.training.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.earshot.training.data.ClipDataset;
 import io.earshot.training.data.DatasetConfig;
+import io.earshot.training.eval.LinearTracker;
 import io.earshot.training.eval.SavedModelScorer;
 import io.earshot.training.model.NetConfig;
 import io.earshot.training.release.ModelFiles;
@@ -68,6 +70,7 @@ class TrainingRunTest {
     assertThat(List.of(named.hopSeconds(), named.batch(), named.epochs(), named.initFrom()))
         .containsExactly(0.5, 8, 2, "");
     assertThat(meta.metrics()).containsKey("validation_accuracy");
+    io.earshot.training.eval.TrackingEvaluation.Result separate;
     try (SavedModelScorer scorer = SavedModelScorer.load(outcome.modelDir())) {
       assertThat(scorer.clipSpec().width()).isEqualTo(net.frameSize());
       // A linear read-out of the audio embedding can be fitted and scored against ground truth.
@@ -82,6 +85,7 @@ class TrainingRunTest {
                   .withSeed(3));
       io.earshot.training.eval.TrackingEvaluation.Result tracking =
           io.earshot.training.eval.TrackingEvaluation.run(all, videos, scorer, all, videos);
+      separate = tracking;
       assertThat(tracking.clips()).isPositive();
       assertThat(tracking.learnedFitClips()).isEqualTo(tracking.clips());
       assertThat(tracking.learned()).isBetween(0.0, 100.0);
@@ -102,6 +106,30 @@ class TrainingRunTest {
             "tracking_x_mae_validation",
             "tracking_confidence_brier_validation",
             "tracking_lateral_brier_validation");
+    // The stored fit decodes each clip once, keeping embeddings, not clips: the same penalty and
+    // single-source clips as the separate fit above, and for two models in one pass (a run's model
+    // and its weight average) each gets the tracker it gets alone.
+    assertThat(tracker.lambda()).isEqualTo(separate.learnedLambda());
+    assertThat(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(outcome.modelDir().resolve(LinearTracker.FILE_NAME).toFile())
+                .get("fitClips")
+                .asInt())
+        .isEqualTo(separate.learnedFitClips());
+    Path twin = dir.resolve("twin-model");
+    copyTree(outcome.modelDir(), twin);
+    List<LinearTracker> both =
+        io.earshot.training.eval.TrackingEvaluation.fitAndStore(
+            List.of(outcome.modelDir(), twin), ClipDataset.open(videos, all(net)), videos);
+    for (LinearTracker t : both) {
+      assertThat(t.lambda()).isEqualTo(tracker.lambda());
+      assertThat(t.validationError()).isCloseTo(tracker.validationError(), within(1e-9));
+      assertThat(t.confidence().weights())
+          .containsExactly(tracker.confidence().weights(), within(1e-9));
+      assertThat(t.confidence().fitClips()).isEqualTo(tracker.confidence().fitClips());
+    }
+    assertThat(ModelFiles.verify(twin, null).metrics())
+        .containsEntry("tracking_x_mae_validation", both.get(1).validationError());
     try (SavedModelScorer scorer = SavedModelScorer.load(outcome.modelDir())) {
       assertThat(scorer.hasTracker()).isTrue();
       java.util.List<io.earshot.training.data.Clip> clips = new java.util.ArrayList<>();
@@ -568,5 +596,13 @@ class TrainingRunTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> TrainingRun.checkDisk(52 * mib, 20, 1000, out, 3L * 1024 * mib))
         .hasMessageContaining("3.0 GiB free");
+  }
+
+  private static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+      for (Path p : files.toList()) {
+        Files.copy(p, to.resolve(from.relativize(p).toString()));
+      }
+    }
   }
 }
