@@ -329,18 +329,14 @@ public final class TrackingEvaluation {
               1e-2,
               1e-1,
               1);
-      List<double[]> features = new ArrayList<>();
-      boolean[] right = new boolean[all.size()];
-      double[] lateral = new double[all.size()];
+      PositionsBuilder positions = new PositionsBuilder();
       for (int i = 0; i < all.size(); i++) {
-        double x = tracker.predict(all.get(i));
         double[] c = classicalXs.get(i);
-        features.add(TrackConfidence.features(x, c[0], c[1]));
-        right[i] =
-            visibleXs.get(i).stream().anyMatch(t -> Math.abs(x - t) <= TrackConfidence.TOLERANCE);
-        lateral[i] = Math.abs(c[0] - 0.5) * 2;
+        positions.add(tracker.predict(all.get(i)), c[0], c[1], visibleXs.get(i));
       }
-      return tracker.withConfidence(TrackConfidence.fitWithValidation(features, right, lateral));
+      Positions p = positions.build();
+      return tracker.withConfidence(
+          TrackConfidence.fitWithValidation(p.features(), p.right(), p.lateral()));
     }
   }
 
@@ -507,9 +503,7 @@ public final class TrackingEvaluation {
     private final java.util.function.Function<List<Clip>, double[]> locate;
     private final GroundTruths truths;
     private final ClassicalFlipDetector classical;
-    private final List<double[]> features = new ArrayList<>();
-    private final List<Boolean> right = new ArrayList<>();
-    private final List<Double> lateral = new ArrayList<>();
+    private final PositionsBuilder positions = new PositionsBuilder();
     private final List<Clip> batch = new ArrayList<>();
     private final List<List<Double>> batchTruth = new ArrayList<>();
 
@@ -543,11 +537,7 @@ public final class TrackingEvaluation {
         ClassicalFlipDetector.Result r =
             classical.score(
                 c.rgb(), c.spec().frames(), c.spec().height(), c.spec().width(), c.audio());
-        double x = learned[i];
-        features.add(TrackConfidence.features(x, r.audioPosition(), r.visualPosition()));
-        right.add(
-            batchTruth.get(i).stream().anyMatch(t -> Math.abs(x - t) <= TrackConfidence.TOLERANCE));
-        lateral.add(Math.abs(r.audioPosition() - 0.5) * 2);
+        positions.add(learned[i], r.audioPosition(), r.visualPosition(), batchTruth.get(i));
       }
       batch.clear();
       batchTruth.clear();
@@ -557,6 +547,27 @@ public final class TrackingEvaluation {
       if (!batch.isEmpty()) {
         flush();
       }
+      return positions.build();
+    }
+  }
+
+  /**
+   * Builds {@link Positions} clip by clip: a learned position is right when it is within {@link
+   * TrackConfidence#TOLERANCE} of one of the clip's visible sounding objects.
+   */
+  private static final class PositionsBuilder {
+    private final List<double[]> features = new ArrayList<>();
+    private final List<Boolean> right = new ArrayList<>();
+    private final List<Double> lateral = new ArrayList<>();
+
+    void add(double learnedX, double audioX, double visualX, List<Double> truthXs) {
+      features.add(TrackConfidence.features(learnedX, audioX, visualX));
+      right.add(
+          truthXs.stream().anyMatch(t -> Math.abs(learnedX - t) <= TrackConfidence.TOLERANCE));
+      lateral.add(Math.abs(audioX - 0.5) * 2);
+    }
+
+    Positions build() {
       boolean[] r = new boolean[right.size()];
       for (int i = 0; i < r.length; i++) {
         r[i] = right.get(i);
