@@ -97,6 +97,53 @@ class SpatialAlignmentNetTest {
   }
 
   @Test
+  void shouldDoubleOnlyTheVisualChannelsAndCountTheirCostWhenUsingCpuWide() {
+    NetConfig cpu = NetConfig.cpu();
+    NetConfig wide = NetConfig.byName("cpu-wide");
+    assertThat(wide.visualChannels()).containsExactly(32, 64, 64, 96);
+    assertThat(wide.withName("cpu").withVisualChannels(cpu.visualChannels())).isEqualTo(cpu);
+    assertThat(wide.visualMapSize()).isEqualTo(4);
+    assertThat(wide.visualFeatureSize()).isEqualTo(4 * 4 * 96);
+    try (Graph graph = new Graph();
+        Graph other = new Graph()) {
+      SpatialAlignmentNet net = SpatialAlignmentNet.build(Ops.create(graph), wide);
+      SpatialAlignmentNet base = SpatialAlignmentNet.build(Ops.create(other), cpu);
+      assertThat(net.visualEmbedding().shape().asArray()).containsExactly(-1, 18, 4 * 4 * 96);
+      // 3x3 stride-2 convolutions on 64x64 frames: outputs 32, 16, 8 and 4 pixels wide.
+      int[] sides = {32, 16, 8, 4};
+      long visualWide = visualFlops(sides, 3, wide.visualChannels());
+      long visualCpu = visualFlops(sides, 3, cpu.visualChannels());
+      // Per frame, times 18 frames, plus the first fusion layer's 768 more inputs per time step.
+      long fusionInputs = wide.visualFeatureSize() - cpu.visualFeatureSize();
+      long expected = 18 * (visualWide - visualCpu) + 2L * 18 * fusionInputs * 128;
+      assertThat(net.flopsPerClip() - base.flopsPerClip()).isEqualTo(expected);
+      // Kernels plus a batch-norm scale and offset per channel, and the fusion's wider kernel.
+      long params = 0;
+      int in = 3;
+      int inBase = 3;
+      for (int i = 0; i < 4; i++) {
+        int c = wide.visualChannels().get(i);
+        int cBase = cpu.visualChannels().get(i);
+        params += 9L * in * c + 2L * c - (9L * inBase * cBase + 2L * cBase);
+        in = c;
+        inBase = cBase;
+      }
+      params += fusionInputs * 128;
+      assertThat(net.parameterCount() - base.parameterCount()).isEqualTo(params);
+    }
+  }
+
+  private static long visualFlops(int[] sides, int inChannels, List<Integer> channels) {
+    long total = 0;
+    int in = inChannels;
+    for (int i = 0; i < sides.length; i++) {
+      total += 2L * sides[i] * sides[i] * 9 * in * channels.get(i);
+      in = channels.get(i);
+    }
+    return total;
+  }
+
+  @Test
   void shouldDeriveThePapersClipGeometryWhenUsingThePaperConfig() {
     NetConfig paper = NetConfig.paper();
     assertThat(paper.framesPerClip()).isEqualTo(18);
