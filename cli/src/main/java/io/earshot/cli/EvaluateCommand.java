@@ -115,6 +115,35 @@ final class EvaluateCommand implements Callable<Integer> {
               + " classical estimates.")
   Path trackerFit;
 
+  @Option(
+      names = "--fit-fused-confidence",
+      paramLabel = "FILE",
+      description =
+          "Fit the confidence of classical FUSED tracks (which the job gives tracks of models without"
+              + " a learned tracker) on every evaluated clip of generated videos, and write it to FILE"
+              + " (the file Earshot ships is model-training's "
+              + TrackConfidence.FUSED_RESOURCE
+              + "); use scenes no held-out check uses.")
+  Path fitFusedConfidence;
+
+  /** One report line: how well a track confidence told right positions from wrong ones. */
+  private static String confidenceLine(
+      String what, String positions, TrackingEvaluation.ConfidenceCheck c) {
+    return String.format(
+        "%s, all %d clips (%.1f %% of %s positions within %.0f %% of the frame width of a visible"
+            + " sounding object): Brier score %.3f, ROC AUC %.3f; interaural lateralness as the"
+            + " confidence: %.3f, %.3f%n",
+        what,
+        c.clips(),
+        100 * c.right(),
+        positions,
+        100 * TrackConfidence.TOLERANCE,
+        c.brier(),
+        c.rocAuc(),
+        c.lateralBrier(),
+        c.lateralRocAuc());
+  }
+
   @Override
   public Integer call() throws Exception {
     Path videos = source.videos;
@@ -212,18 +241,36 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       TrackingEvaluation.ConfidenceCheck trust = tracked.confidenceCheck();
       if (trust != null && trust.clips() > 0) {
+        say.accept(confidenceLine("track confidence", "learned", trust));
+      }
+      TrackingEvaluation.ConfidenceCheck fusedTrust = null;
+      if (fitFusedConfidence != null) {
+        TrackConfidence fitted = tracked.fitFusedConfidence();
+        TrackConfidence.writeFused(
+            fitted,
+            String.format(
+                "fitted by ./earshot evaluate --model %s --videos %s --fit-fused-confidence on %d"
+                    + " clips",
+                model, videos, fitted.fitClips()),
+            fitFusedConfidence);
         say.accept(
             String.format(
-                "track confidence, all %d clips (%.1f %% of learned positions within %.0f %% of the"
-                    + " frame width of a visible sounding object): Brier score %.3f, ROC AUC %.3f;"
-                    + " interaural lateralness as the confidence: %.3f, %.3f%n",
-                trust.clips(),
-                100 * trust.right(),
-                100 * TrackConfidence.TOLERANCE,
-                trust.brier(),
-                trust.rocAuc(),
-                trust.lateralBrier(),
-                trust.lateralRocAuc()));
+                "FUSED track confidence fitted on %d clips: Brier score %.3f on their last fifth"
+                    + " (fitted on the rest), interaural lateralness as the confidence %.3f;"
+                    + " written %s%n",
+                fitted.fitClips(),
+                fitted.validationBrier(),
+                fitted.validationLateralBrier(),
+                fitFusedConfidence));
+      } else {
+        fusedTrust = tracked.fusedConfidenceCheck();
+        if (fusedTrust.clips() > 0) {
+          say.accept(
+              confidenceLine(
+                  "FUSED track confidence (for models without a learned tracker)",
+                  "fused",
+                  fusedTrust));
+        }
       }
       Map<String, Object> context = new LinkedHashMap<>();
       context.put("model", model);
@@ -236,6 +283,9 @@ final class EvaluateCommand implements Callable<Integer> {
       context.put("tracking", tracking);
       if (trust != null) {
         context.put("trackConfidence", trust);
+      }
+      if (fusedTrust != null && fusedTrust.clips() > 0) {
+        context.put("fusedTrackConfidence", fusedTrust);
       }
       Path json =
           out != null

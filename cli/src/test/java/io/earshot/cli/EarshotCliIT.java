@@ -255,6 +255,70 @@ class EarshotCliIT {
     assertThat(java.nio.file.Files.readString(dir.resolve("eval.json")))
         .contains("\"trackConfidence\"")
         .contains("\"lateralBrier\"");
+    // The shipped FUSED track confidence (tracks of models without a learned tracker), too.
+    Matcher fused =
+        Pattern.compile("FUSED track confidence .*, all (\\d+) clips .*Brier score ([0-9.]+), ROC")
+            .matcher(eval.out());
+    assertThat(fused.find()).as(eval.out()).isTrue();
+    assertThat(Integer.parseInt(fused.group(1))).isEqualTo(rows.size());
+    assertThat(Double.parseDouble(fused.group(2))).isBetween(0.0, 1.0);
+    assertThat(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("eval.json").toFile())
+                .path("fusedTrackConfidence")
+                .path("clips")
+                .asInt())
+        .isEqualTo(rows.size());
+  }
+
+  @Test
+  void shouldFitTheFusedTrackConfidenceOnEveryEvaluatedClipWhenAskedTo() throws Exception {
+    Path videos = dir.resolve("fused-fit");
+    Path file = dir.resolve("fused-confidence.json");
+    CliRun gen =
+        run(
+            "generate",
+            "--out",
+            videos.toString(),
+            "--count",
+            "3",
+            "--seconds",
+            "6",
+            "--seed",
+            "5");
+    assertThat(gen.exit()).as(gen.err()).isZero();
+
+    CliRun eval =
+        run(
+            "evaluate",
+            "--model",
+            "classical",
+            "--size",
+            "64",
+            "--videos",
+            videos.toString(),
+            "--seed",
+            "5",
+            "--out",
+            dir.resolve("fused-eval.json").toString(),
+            "--fit-fused-confidence",
+            file.toString());
+
+    assertThat(eval.exit()).as(eval.err()).isZero();
+    Matcher table = Pattern.compile("classical \\(ILD[^)]*\\)\\s+(\\d+)\\s").matcher(eval.out());
+    assertThat(table.find()).as(eval.out()).isTrue();
+    var written =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readValue(file.toFile(), io.earshot.training.eval.TrackConfidence.FusedFile.class);
+    // Fitted on every evaluated clip, with the inputs the job gives it, and checked on a fifth.
+    assertThat(written.confidence().fitClips()).isEqualTo(Integer.parseInt(table.group(1)));
+    assertThat(written.features()).isEqualTo(io.earshot.training.eval.TrackConfidence.FEATURES);
+    assertThat(written.confidence().validationBrier()).isBetween(0.0, 1.0);
+    assertThat(eval.out())
+        .contains("FUSED track confidence fitted on ")
+        .contains("written " + file);
+    // Fitting replaces the check of the shipped one.
+    assertThat(eval.out()).doesNotContain("FUSED track confidence (for models");
   }
 
   @Test

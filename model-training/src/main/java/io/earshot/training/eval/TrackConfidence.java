@@ -1,5 +1,6 @@
 package io.earshot.training.eval;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -50,6 +51,53 @@ public record TrackConfidence(
               + FEATURES.size()
               + " weights, got "
               + (weights == null ? "none" : weights.length));
+    }
+  }
+
+  /** Resource holding {@link #fused()}, written by {@link #writeFused}. */
+  public static final String FUSED_RESOURCE = "fused-confidence.json";
+
+  /** What {@value #FUSED_RESOURCE} holds: how it was fitted, the input names and the regression. */
+  public record FusedFile(String description, List<String> features, TrackConfidence confidence) {}
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+
+  private static final class Fused {
+    private static final TrackConfidence INSTANCE = readFused();
+  }
+
+  /**
+   * The calibration of the classical FUSED position ({@code
+   * io.earshot.domain.ClassicalFlipDetector#fusedPosition}), with that position in place of the
+   * learned one in {@link #features}: it depends on no model, so it ships with Earshot, fitted on
+   * generated scenes ({@code ./earshot evaluate --model classical --fit-fused-confidence FILE}).
+   * The job gives it to the tracks of models without a learned tracker, such as models trained on
+   * videos without ground truth.
+   */
+  public static TrackConfidence fused() {
+    return Fused.INSTANCE;
+  }
+
+  private static TrackConfidence readFused() {
+    try (java.io.InputStream in = TrackConfidence.class.getResourceAsStream(FUSED_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(
+            FUSED_RESOURCE + " is missing from the classpath next to " + TrackConfidence.class);
+      }
+      return JSON.readValue(in, FusedFile.class).confidence();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + FUSED_RESOURCE, e);
+    }
+  }
+
+  /** Writes {@code confidence} as a {@value #FUSED_RESOURCE} file. */
+  public static void writeFused(TrackConfidence confidence, String description, Path file) {
+    try {
+      JSON.writeValue(file.toFile(), new FusedFile(description, FEATURES, confidence));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write " + file, e);
     }
   }
 

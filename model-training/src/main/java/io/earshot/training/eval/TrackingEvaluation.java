@@ -71,6 +71,7 @@ public final class TrackingEvaluation {
   public static final class Pass implements Evaluation.ClipListener {
     private final SingleSources single;
     private final PositionCollector positions;
+    private final PositionCollector fused;
     private final SavedModelScorer network;
 
     /**
@@ -85,8 +86,9 @@ public final class TrackingEvaluation {
       this.single = new SingleSources(truths);
       this.positions =
           checkConfidence && network != null && network.trackConfidence() != null
-              ? new PositionCollector(network, batch -> network.scoreAndLocate(batch).x(), truths)
+              ? new PositionCollector(batch -> network.scoreAndLocate(batch).x(), truths)
               : null;
+      this.fused = new PositionCollector(null, truths);
     }
 
     @Override
@@ -96,6 +98,24 @@ public final class TrackingEvaluation {
       if (positions != null) {
         positions.add(clip);
       }
+      fused.add(clip);
+    }
+
+    /**
+     * The shipped FUSED track confidence ({@link TrackConfidence#fused()}) checked on every clip
+     * with ground truth, with the FUSED position in the learned one's place.
+     */
+    public ConfidenceCheck fusedConfidenceCheck() {
+      return check(TrackConfidence.fused(), fused.finish());
+    }
+
+    /**
+     * A FUSED track confidence fitted on every clip with ground truth (its Brier scores measured on
+     * the last fifth), as {@link TrackConfidence#fused()} was.
+     */
+    public TrackConfidence fitFusedConfidence() {
+      Positions p = fused.finish();
+      return TrackConfidence.fitWithValidation(p.features(), p.right(), p.lateral());
     }
 
     /**
@@ -131,8 +151,7 @@ public final class TrackingEvaluation {
                   clip.audio());
       double visual = Double.isNaN(r.visualPosition()) ? 0.5 : r.visualPosition();
       double audioX = r.audioPosition();
-      double w = Math.min(1, Math.abs(audioX - 0.5) * 2);
-      double fused = Double.isNaN(r.visualPosition()) ? audioX : (1 - w) * visual + w * audioX;
+      double fused = ClassicalFlipDetector.fusedPosition(audioX, r.visualPosition());
       sums[0] += Math.abs(audioX - truthX);
       sums[1] += Math.abs(visual - truthX);
       sums[2] += Math.abs(fused - truthX);
@@ -490,7 +509,7 @@ public final class TrackingEvaluation {
       java.util.function.Function<List<Clip>, double[]> locate,
       ClipDataset dataset,
       Path root) {
-    PositionCollector collector = new PositionCollector(network, locate, new GroundTruths(root));
+    PositionCollector collector = new PositionCollector(locate, new GroundTruths(root));
     dataset.forEach(Split.TEST, 0, collector::add, v -> {});
     return collector.finish();
   }
@@ -502,19 +521,18 @@ public final class TrackingEvaluation {
   private static final class PositionCollector {
     private final java.util.function.Function<List<Clip>, double[]> locate;
     private final GroundTruths truths;
-    private final ClassicalFlipDetector classical;
     private final PositionsBuilder positions = new PositionsBuilder();
     private final List<Clip> batch = new ArrayList<>();
     private final List<List<Double>> batchTruth = new ArrayList<>();
 
+    /**
+     * @param locate learned positions of a batch of clips, or null to collect the classical FUSED
+     *     position ({@link ClassicalFlipDetector#fusedPosition}) in the learned one's place
+     */
     PositionCollector(
-        SavedModelScorer network,
-        java.util.function.Function<List<Clip>, double[]> locate,
-        GroundTruths truths) {
+        java.util.function.Function<List<Clip>, double[]> locate, GroundTruths truths) {
       this.locate = locate;
       this.truths = truths;
-      ClipSpec spec = network.clipSpec();
-      this.classical = new ClassicalFlipDetector(spec.sampleRate(), spec.fps());
     }
 
     void add(Clip clip) {
@@ -531,13 +549,17 @@ public final class TrackingEvaluation {
     }
 
     private void flush() {
-      double[] learned = locate.apply(batch);
+      double[] learned = locate != null ? locate.apply(batch) : null;
       for (int i = 0; i < batch.size(); i++) {
         Clip c = batch.get(i);
         ClassicalFlipDetector.Result r =
-            classical.score(
-                c.rgb(), c.spec().frames(), c.spec().height(), c.spec().width(), c.audio());
-        positions.add(learned[i], r.audioPosition(), r.visualPosition(), batchTruth.get(i));
+            new ClassicalFlipDetector(c.spec().sampleRate(), c.spec().fps())
+                .score(c.rgb(), c.spec().frames(), c.spec().height(), c.spec().width(), c.audio());
+        double x =
+            learned != null
+                ? learned[i]
+                : ClassicalFlipDetector.fusedPosition(r.audioPosition(), r.visualPosition());
+        positions.add(x, r.audioPosition(), r.visualPosition(), batchTruth.get(i));
       }
       batch.clear();
       batchTruth.clear();
