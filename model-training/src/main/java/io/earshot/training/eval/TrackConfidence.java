@@ -15,6 +15,9 @@ import java.util.List;
  * interaural estimate alone, which the job used as the confidence before, says the opposite of what
  * it should there: its most lateral fifth is right less often than the rest.
  *
+ * <p>The same regression with the classical FUSED position in the learned one's place calibrates
+ * the tracks of models without a learned tracker ({@link #fused()}).
+ *
  * @param weights one per {@link #features} entry
  * @param bias intercept
  * @param tolerance the x error, in frame widths, under which a position counts as right
