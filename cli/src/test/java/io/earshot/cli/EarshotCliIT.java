@@ -199,7 +199,13 @@ class EarshotCliIT {
       assertThat(row[2]).isIn("0", "1");
       assertThat(row[3]).isIn("0", "1");
       assertThat(row[4])
-          .isIn("no-visible-source", "centred", "edge", "mirror-occupied", "mirror-free");
+          .isIn(
+              "no-visible-source",
+              "centred",
+              "edge",
+              "mirror-wrong-kind",
+              "mirror-occupied",
+              "mirror-free");
       assertThat(row[5]).isIn("0", "1");
       tellable += row[5].equals("1") ? 1 : 0;
       double network = Double.parseDouble(row[6]);

@@ -1,6 +1,7 @@
 package io.earshot.training.eval;
 
 import io.earshot.training.scene.GroundTruth;
+import io.earshot.training.scene.SoundKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +25,17 @@ public enum ClipSlice {
   EDGE("edge", "edge only"),
   /**
    * Every off-centre sounding object has another object in view within {@value #MIRROR} of its
-   * mirror position, so swapping the channels moves the sound onto that object: only the sound's
-   * kind and the objects' look and motion tell the two sides apart.
+   * mirror position, but for at least one of them none of those objects could have made its sound
+   * ({@link SoundKind#madeBy}: speech at the mirror of a ball, a rattle at the mirror of a face):
+   * swapping the channels moves a sound onto an object of the wrong kind, so recognising the
+   * objects and the sound tells the two sides apart.
+   */
+  MIRROR_WRONG_KIND("mirror-wrong-kind", "mirror: wrong kind"),
+  /**
+   * Every off-centre sounding object has another object in view within {@value #MIRROR} of its
+   * mirror position that could have made its sound, so swapping the channels moves the sound onto a
+   * plausible object: only the objects' look and motion (a speaking mouth) tell the two sides
+   * apart.
    */
   MIRROR_OCCUPIED("mirror-occupied", "mirror occupied"),
   /** Some off-centre sounding object has nothing in view at its mirror position. */
@@ -101,15 +111,23 @@ public enum ClipSlice {
     if (offCentre.stream().anyMatch(s -> s[1] < 0 || s[1] > 1)) {
       return EDGE;
     }
+    boolean wrongKind = false;
     for (double[] s : offCentre) {
       boolean occupied = false;
+      boolean plausibly = false;
+      String sound = truth.object((int) s[0]).sound();
       for (double[] v : inView) {
-        occupied |= v[0] != s[0] && Math.abs(v[1] - (1 - s[1])) <= MIRROR;
+        if (v[0] != s[0] && Math.abs(v[1] - (1 - s[1])) <= MIRROR) {
+          occupied = true;
+          plausibly |=
+              sound == null || SoundKind.valueOf(sound).madeBy(truth.object((int) v[0]).kind());
+        }
       }
       if (!occupied) {
         return MIRROR_FREE;
       }
+      wrongKind |= !plausibly;
     }
-    return MIRROR_OCCUPIED;
+    return wrongKind ? MIRROR_WRONG_KIND : MIRROR_OCCUPIED;
   }
 }

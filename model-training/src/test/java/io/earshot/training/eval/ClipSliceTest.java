@@ -10,7 +10,28 @@ import org.junit.jupiter.api.Test;
 class ClipSliceTest {
 
   /** An object in a scene of 10 frames per second: where it is and whether it sounds, per frame. */
-  private record Track(int id, double x, boolean sounding, int visibleFrom, int visibleTo) {
+  private record Track(
+      int id, double x, boolean sounding, int visibleFrom, int visibleTo, String kind) {
+    Track(int id, double x, boolean sounding, int visibleFrom, int visibleTo) {
+      this(id, x, sounding, visibleFrom, visibleTo, "BALL");
+    }
+
+    /** This object as another kind; a face speaks, a hand taps, anything else tones. */
+    Track as(String newKind) {
+      return new Track(id, x, sounding, visibleFrom, visibleTo, newKind);
+    }
+
+    String sound() {
+      if (!sounding) {
+        return null;
+      }
+      return switch (kind) {
+        case "FACE" -> "SPEECH";
+        case "HAND" -> "TAPPING";
+        default -> "TONE";
+      };
+    }
+
     GroundTruth.ObjectTruth at(int frame) {
       boolean visible = frame >= visibleFrom && frame < visibleTo;
       return new GroundTruth.ObjectTruth(
@@ -26,9 +47,7 @@ class ClipSliceTest {
   private static GroundTruth scene(Track... tracks) {
     List<GroundTruth.ObjectInfo> info = new ArrayList<>();
     for (Track t : tracks) {
-      info.add(
-          new GroundTruth.ObjectInfo(
-              t.id(), "BALL", t.sounding() ? "TAPPING" : null, false, new int[3], "PLAIN"));
+      info.add(new GroundTruth.ObjectInfo(t.id(), t.kind(), t.sound(), false, new int[3], "PLAIN"));
     }
     List<GroundTruth.FrameTruth> frames = new ArrayList<>();
     for (int f = 0; f < 30; f++) {
@@ -58,6 +77,35 @@ class ClipSliceTest {
     assertThat(slice(scene(always(0, 0.53, true), always(1, 0.47, true), always(2, 0.9, false))))
         .isEqualTo(ClipSlice.CENTRED);
     assertThat(slice(scene(always(0, 0.56, true)))).isEqualTo(ClipSlice.MIRROR_FREE);
+  }
+
+  @Test
+  void shouldCallAClipMirrorWrongKindWhenNoObjectAtASoundsMirrorCouldHaveMadeIt() {
+    // A face speaks at 0.8; a ball at its mirror position cannot speak.
+    assertThat(slice(scene(always(0, 0.8, true).as("FACE"), always(1, 0.25, false))))
+        .isEqualTo(ClipSlice.MIRROR_WRONG_KIND);
+    // Another face there could have: the swap stays plausible.
+    assertThat(slice(scene(always(0, 0.8, true).as("FACE"), always(1, 0.25, false).as("FACE"))))
+        .isEqualTo(ClipSlice.MIRROR_OCCUPIED);
+    // A ball's tone at the mirror of a face, or of a hand: neither could make it.
+    assertThat(slice(scene(always(0, 0.8, true), always(1, 0.2, false).as("FACE"))))
+        .isEqualTo(ClipSlice.MIRROR_WRONG_KIND);
+    assertThat(slice(scene(always(0, 0.8, true), always(1, 0.2, false).as("HAND"))))
+        .isEqualTo(ClipSlice.MIRROR_WRONG_KIND);
+    // One plausible object among those at the mirror is enough.
+    assertThat(
+            slice(
+                scene(
+                    always(0, 0.8, true).as("FACE"),
+                    always(1, 0.2, false),
+                    always(2, 0.26, false).as("FACE"))))
+        .isEqualTo(ClipSlice.MIRROR_OCCUPIED);
+    // Every off-centre source must have its mirror occupied; a free one makes the clip free.
+    assertThat(
+            slice(
+                scene(
+                    always(0, 0.8, true).as("FACE"), always(1, 0.2, false), always(2, 0.65, true))))
+        .isEqualTo(ClipSlice.MIRROR_FREE);
   }
 
   @Test
