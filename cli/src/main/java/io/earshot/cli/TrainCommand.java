@@ -84,7 +84,8 @@ final class TrainCommand implements Callable<Integer> {
       description =
           "Network config: cpu (default), cpu-96 (96x96 frames), cpu-t3 (fusion over three time"
               + " steps), cpu-cells (a per-cell head), cpu-map8 (an 8x8 visual map), cpu-gcc (a"
-              + " GCC-PHAT audio channel), cpu-wide (twice the visual channels), cpu-logmel (without interaural phase), paper, tiny.")
+              + " GCC-PHAT audio channel), cpu-wide (twice the visual channels), cpu-logmel"
+              + " (without interaural phase), paper, tiny.")
   String config;
 
   @Option(
